@@ -1,0 +1,116 @@
+"""Run an optimizer for a number of steps and keep the trajectory.
+
+The last axis of the parameters is the parameter vector; any leading axes are a
+batch of independent runs (one per hyperparameter configuration). A run that
+diverges -- a non-finite value, or a parameter beyond ``bound`` in magnitude --
+is stopped there: its later entries are NaN and ``diverged_at`` records the
+step. Overflow inside a diverging run raises no warning and no exception.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class Trajectory:
+    """What a run produced.
+
+    Attributes:
+        params: array ``(steps + 1, ..., d)``; ``params[0]`` is the start point.
+        loss: array ``(steps + 1, ...)`` of the loss at each ``params[t]``, or
+            ``None`` when only a gradient was given.
+        diverged_at: integer array ``(...)``: the first step whose parameters were
+            non-finite or out of bounds, or -1 where the run did not diverge.
+    """
+
+    params: np.ndarray
+    loss: np.ndarray | None
+    diverged_at: np.ndarray
+
+    @property
+    def diverged(self):
+        """Boolean (array): which runs diverged."""
+        return self.diverged_at >= 0
+
+    @property
+    def final(self):
+        """The last parameters of each run (NaN for the runs that diverged)."""
+        return self.params[-1]
+
+    @property
+    def steps(self):
+        return len(self.params) - 1
+
+
+def _loss_and_grad(objective_or_grad, x):
+    """``(loss, grad)`` from an objective, a ``(loss, grad)`` function, or a gradient function."""
+    if hasattr(objective_or_grad, "grad"):
+        return objective_or_grad.value(x), objective_or_grad.grad(x)
+    out = objective_or_grad(x)
+    if isinstance(out, tuple):
+        return out
+    return None, out
+
+
+def run(optimizer, objective_or_grad, x0, steps, bound=1e6):
+    """Run ``optimizer`` for ``steps`` steps from ``x0``.
+
+    Args:
+        optimizer: an :mod:`optlib.optimizers` optimizer; it is ``reset()`` first.
+        objective_or_grad: an :class:`~optlib.objectives.Objective`, or a function of
+            the parameters returning the gradient or a ``(loss, gradient)`` pair
+            (a minibatch closure may return a different sample at each call).
+        x0: start parameters, shape ``(..., d)``; hyperparameter arrays of the
+            optimizer broadcast against it and add leading batch axes.
+        steps: number of optimizer steps.
+        bound: a parameter whose magnitude exceeds it counts as divergence.
+
+    Returns:
+        A :class:`Trajectory`.
+    """
+    if int(steps) != steps or steps < 0:
+        raise ValueError(f"Invalid steps: {steps} (a non-negative integer is expected)")
+    if not bound > 0:
+        raise ValueError(f"Invalid bound: {bound} (must be > 0)")
+    x = np.asarray(x0)
+    if x.ndim == 0:
+        raise ValueError(f"x0 must have at least one axis (the parameter vector), got {x0!r}")
+    if not np.issubdtype(x.dtype, np.floating):
+        x = x.astype(float)
+    optimizer.reset()
+    params, losses = [], []
+    with np.errstate(all="ignore"):
+        loss, grad = _loss_and_grad(objective_or_grad, x)
+        for t in range(int(steps) + 1):
+            if t == 0:
+                diverged_at = np.full(np.shape(x)[:-1], -1)
+            else:
+                x = optimizer.step(x, grad)
+                if diverged_at.shape != x.shape[:-1]:  # hyperparameter arrays added batch axes
+                    diverged_at = np.broadcast_to(diverged_at, x.shape[:-1]).copy()
+                    params = [np.broadcast_to(p, x.shape) for p in params]
+                    losses = [None if l is None else np.broadcast_to(l, x.shape[:-1]) for l in losses]
+                loss, grad = _loss_and_grad(objective_or_grad, x)
+            bad = ~np.all(np.isfinite(x) & (np.abs(x) <= bound), axis=-1)
+            if loss is not None:
+                bad |= ~np.isfinite(loss)
+            newly = bad & (diverged_at < 0)
+            diverged_at[newly] = t
+            if np.any(diverged_at >= 0):
+                stopped = diverged_at >= 0
+                x = np.where(stopped[..., None], np.nan, x)
+                grad = np.where(stopped[..., None], 0.0, grad)
+                loss = None if loss is None else np.where(stopped, np.nan, loss)
+            params.append(x)
+            losses.append(loss)
+            if np.all(diverged_at >= 0):
+                break
+    n = len(params)
+    params = np.stack(params + [np.full_like(x, np.nan)] * (int(steps) + 1 - n))
+    if losses[0] is None:
+        loss_array = None
+    else:
+        fill = [np.full(np.shape(losses[0]), np.nan)] * (int(steps) + 1 - n)
+        loss_array = np.stack([np.asarray(l, dtype=float) for l in losses] + fill)
+    return Trajectory(params=params, loss=loss_array, diverged_at=diverged_at)

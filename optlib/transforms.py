@@ -1,0 +1,208 @@
+"""Gradient transformations: the links that optimizers are chained from.
+
+Each link owns a little state and rewrites the update buffer ``u`` *in place*.
+An optimizer (see :mod:`optlib.optimizers`) copies the gradient into ``u``
+once per step, passes it through its links in order, and finally computes
+``params - u``. The order of the links is the mathematics: Adam with L2
+regularisation is ``AddDecayedWeights -> ScaleByAdam -> ScaleByLearningRate``
+while AdamW is ``ScaleByAdam -> AddDecayedWeights -> ScaleByLearningRate``,
+the same three links in another order.
+
+Hyperparameters may be Python scalars or arrays that broadcast against the
+parameters, so that a grid of configurations runs as one computation.
+Every link works in place on ``u`` and its own state, so that a step costs one
+scratch buffer (``u``) besides the returned parameters.
+
+The design follows optax's chainable transformations (Babuschkin et al., 2020),
+with PyTorch's ``torch.optim`` update rules and conventions.
+"""
+
+import numpy as np
+
+
+def as_dtype(h, dtype):
+    """A hyperparameter ready to meet an array of ``dtype``.
+
+    Python floats stay Python floats (NumPy then keeps float32 as float32);
+    arrays are cast to ``dtype`` so they do not promote float32 to float64.
+    """
+    if isinstance(h, np.ndarray):
+        return h.astype(dtype, copy=False)
+    return float(h)
+
+
+class Link:
+    """A transformation of the update buffer with its own state."""
+
+    def init(self, shape, dtype):
+        """Allocate the state for parameters of ``shape`` and ``dtype``."""
+        self.state = {}
+
+    def update(self, u, params, t):
+        """Rewrite ``u`` in place at step ``t`` (counted from 1)."""
+        raise NotImplementedError
+
+    def derived(self, t):
+        """Quantities computed from the state that the book plots."""
+        return {}
+
+
+class AddDecayedWeights(Link):
+    r"""Add :math:`\lambda\theta` to the update: :math:`u \leftarrow u + \lambda\theta`.
+
+    Placed before a rescaling link this is L2 regularisation (the gradient of
+    :math:`\tfrac{\lambda}{2}\lVert\theta\rVert^2`); placed after it, it is
+    decoupled weight decay.
+    """
+
+    def __init__(self, weight_decay):
+        self.weight_decay = weight_decay
+
+    def update(self, u, params, t):
+        u += as_dtype(self.weight_decay, u.dtype) * params
+
+
+class TraceMomentum(Link):
+    r"""Heavy-ball momentum (Polyak, 1964) as ``torch.optim.SGD`` writes it.
+
+    .. math::
+        b_1 = u_1, \qquad b_t = \mu b_{t-1} + (1 - \tau) u_t, \qquad
+        u_t \leftarrow b_t \ \text{or, with Nesterov,}\ u_t + \mu b_t
+
+    with momentum :math:`\mu` and dampening :math:`\tau`. The first step is not
+    dampened, as in torch. Where :math:`\mu = 0` torch keeps no buffer, so the
+    dampening is ignored there too. Nesterov momentum follows Sutskever et al.
+    (2013) in torch's form.
+    """
+
+    def __init__(self, momentum, dampening=0.0, nesterov=False):
+        self.momentum = momentum
+        self.dampening = np.where(np.asarray(momentum) == 0, 0.0, dampening)
+        if self.dampening.ndim == 0:
+            self.dampening = float(self.dampening)
+        self.nesterov = nesterov
+
+    def init(self, shape, dtype):
+        self.state = {"momentum_buffer": np.zeros(shape, dtype)}
+
+    def update(self, u, params, t):
+        b = self.state["momentum_buffer"]
+        mu = as_dtype(self.momentum, u.dtype)
+        if t == 1:
+            b[...] = u  # b_1 = g_1, undampened
+        else:
+            b *= mu
+            if np.any(self.dampening):
+                b += as_dtype(1 - self.dampening, u.dtype) * u
+            else:
+                b += u
+        if self.nesterov:
+            u += mu * b
+        else:
+            u[...] = b
+
+
+class ScaleByRms(Link):
+    r"""RMSprop's rescaling (Tieleman & Hinton, 2012), as ``torch.optim.RMSprop``.
+
+    .. math::
+        v_t = \alpha v_{t-1} + (1 - \alpha) u_t^2, \qquad
+        u_t \leftarrow \frac{u_t}{\sqrt{v_t} + \epsilon}
+
+    Centered, :math:`v_t - \bar g_t^2` replaces :math:`v_t` under the root, with
+    :math:`\bar g_t = \alpha \bar g_{t-1} + (1 - \alpha) u_t`.
+    There is no bias correction. :math:`\epsilon` is added *outside* the square
+    root, as in torch and Keras; optax's ``scale_by_rms`` adds it inside by
+    default (``eps_in_sqrt=True``).
+    """
+
+    def __init__(self, alpha, eps, centered=False):
+        self.alpha, self.eps, self.centered = alpha, eps, centered
+
+    def init(self, shape, dtype):
+        self.state = {"v": np.zeros(shape, dtype)}
+        if self.centered:
+            self.state["g_avg"] = np.zeros(shape, dtype)
+
+    def update(self, u, params, t):
+        v = self.state["v"]
+        alpha = as_dtype(self.alpha, u.dtype)
+        v *= alpha
+        v += (1 - alpha) * u * u  # v_t = alpha v + (1 - alpha) g^2
+        if self.centered:
+            g_avg = self.state["g_avg"]
+            g_avg += (1 - alpha) * (u - g_avg)  # lerp, as torch
+            denom = np.sqrt(v - g_avg * g_avg)
+        else:
+            denom = np.sqrt(v)
+        denom += as_dtype(self.eps, u.dtype)
+        u /= denom
+
+
+class ScaleByAdam(Link):
+    r"""Adam's rescaling (Kingma & Ba, 2015), as ``torch.optim.Adam``.
+
+    .. math::
+        m_t = \beta_1 m_{t-1} + (1 - \beta_1) u_t, \qquad
+        v_t = \beta_2 v_{t-1} + (1 - \beta_2) u_t^2,
+
+        \hat m_t = \frac{m_t}{1 - \beta_1^t}, \qquad
+        \hat v_t = \frac{v_t}{1 - \beta_2^t}, \qquad
+        u_t \leftarrow \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+
+    With ``amsgrad`` the running maximum of :math:`v_t` replaces :math:`v_t`
+    (Reddi et al., 2018). :math:`\epsilon` is added outside the square root of
+    the *bias-corrected* :math:`\hat v_t`, as torch, optax and the paper do;
+    Keras adds an :math:`\hat\epsilon` to the uncorrected root instead.
+    Everything happens in place: ``u`` is the only scratch buffer.
+    """
+
+    def __init__(self, betas, eps, amsgrad=False):
+        (self.beta1, self.beta2), self.eps, self.amsgrad = betas, eps, amsgrad
+
+    def init(self, shape, dtype):
+        self.state = {"m": np.zeros(shape, dtype), "v": np.zeros(shape, dtype)}
+        if self.amsgrad:
+            self.state["v_max"] = np.zeros(shape, dtype)
+
+    def bias_corrections(self, t):
+        return 1 - np.asarray(self.beta1) ** t, 1 - np.asarray(self.beta2) ** t
+
+    def update(self, u, params, t):
+        m, v = self.state["m"], self.state["v"]
+        beta1, beta2 = as_dtype(self.beta1, u.dtype), as_dtype(self.beta2, u.dtype)
+        m -= u
+        m *= beta1
+        m += u  # m_t = beta1 m + (1 - beta1) g
+        u *= u
+        u *= 1 - beta2
+        v *= beta2
+        v += u  # v_t = beta2 v + (1 - beta2) g^2; u is free from here on
+        if self.amsgrad:
+            np.maximum(self.state["v_max"], v, out=self.state["v_max"])
+            v = self.state["v_max"]
+        bc1, bc2 = self.bias_corrections(t)
+        np.sqrt(v, out=u)
+        u *= as_dtype(1 / np.sqrt(bc2), u.dtype)
+        u += as_dtype(self.eps, u.dtype)  # sqrt(v_hat) + eps
+        np.divide(m, u, out=u)
+        u *= as_dtype(1 / bc1, u.dtype)  # m_hat / (sqrt(v_hat) + eps)
+
+    def derived(self, t):
+        if t == 0:
+            return {}
+        bc1, bc2 = self.bias_corrections(t)
+        return {"m_hat": self.state["m"] / bc1, "v_hat": self.state["v"] / bc2}
+
+
+class ScaleByLearningRate(Link):
+    r"""Multiply by the learning rate: :math:`u \leftarrow \eta u`.
+
+    The optimizer then returns :math:`\theta - u`.
+    """
+
+    def __init__(self, lr):
+        self.lr = lr
+
+    def update(self, u, params, t):
+        u *= as_dtype(self.lr, u.dtype)
