@@ -76,6 +76,8 @@ class Quadratic(Objective):
         if self.A.shape != (2, 2) or not np.allclose(self.A, self.A.T):
             raise ValueError(f"A must be a symmetric 2x2 matrix, got {self.A.tolist()}")
         self.x_star = np.asarray(x_star, dtype=float)
+        if self.x_star.shape != (2,) or not np.all(np.isfinite(self.x_star)):
+            raise ValueError(f"x_star must be a finite point of shape (2,), got {self.x_star.tolist()}")
         self.eigenvalues = np.linalg.eigvalsh(self.A)
         if self.eigenvalues[0] > 0:
             self.minima = self.x_star[None, :]
@@ -168,6 +170,8 @@ class Rosenbrock(Objective):
     log_contours = True
 
     def __init__(self, a=1.0, b=100.0):
+        if not (np.isfinite(a) and b > 0 and np.isfinite(b)):  # b <= 0 has no minimum at (a, a^2)
+            raise ValueError(f"Invalid Rosenbrock parameters: a={a}, b={b} (a finite, b > 0 expected)")
         self.a, self.b = a, b
         self.minima = np.array([[a, a * a]])
 
@@ -256,9 +260,9 @@ class DoubleWell(Objective):
 
     def __init__(self, tilt=1.0):
         self.tilt = tilt
-        roots = np.sort(np.roots([4.0, 0.0, -6.0, tilt]).real)  # f'(x) = 4x^3 - 6x + s
-        if abs(tilt) >= 2 * np.sqrt(2):
+        if not abs(tilt) < 2 * np.sqrt(2):  # also rejects NaN, before np.roots fails on it
             raise ValueError(f"Invalid tilt: {tilt} (|tilt| < 2*sqrt(2) keeps two wells)")
+        roots = np.sort(np.roots([4.0, 0.0, -6.0, tilt]).real)  # f'(x) = 4x^3 - 6x + s
         deep, shallow = (roots[0], roots[2]) if tilt >= 0 else (roots[2], roots[0])
         self.minima = np.array([[deep, 0.0], [shallow, 0.0]])
         self.saddles = np.array([[roots[1], 0.0]])
