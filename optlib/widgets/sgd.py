@@ -3,13 +3,9 @@
 import numpy as np
 
 from optlib import SGD, Quadratic, run
+from optlib.theory import gd_rate
 from optlib.plotting import LossPanel, PathPanel, figure
 from optlib.widgets import Control, Explorer, lin_values, log_values
-
-
-def gd_rate(lr, eigenvalues):
-    r"""Predicted contraction per step of gradient descent on a quadratic: :math:`\max_i |1 - \eta\lambda_i|`."""
-    return float(np.max(np.abs(1 - lr * np.asarray(eigenvalues))))
 
 
 def conditioning_explorer(steps=60, angle=np.pi / 8):
@@ -33,7 +29,7 @@ def conditioning_explorer(steps=60, angle=np.pi / 8):
         paths.set_paths({"GD": traj})
         losses.set_losses({"GD": traj})
         path_title.set_text(f"κ = {kappa:g}, η = {lr:g}   (2/λ_max = 2)")
-        rate = gd_rate(lr, q.eigenvalues)
+        rate = float(gd_rate(lr, q.eigenvalues))
         title.set_text(f"predicted rate per step max|1 - ηλ| = {rate:.3f}")
 
     controls = [
