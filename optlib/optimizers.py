@@ -211,8 +211,11 @@ class RMSprop(Optimizer):
 
 def _check_adam(lr, betas, eps, weight_decay):
     lr, eps, weight_decay = _hyper(lr, "learning rate"), _hyper(eps, "epsilon value"), _hyper(weight_decay, "weight_decay value")
-    if np.ndim(betas) == 0 and not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise ValueError(f"Invalid betas: {betas!r} (a pair (beta1, beta2) is expected)")
+    try:  # not np.ndim(betas): a scalar beta1 with an array beta2 is a ragged pair
+        if isinstance(betas, str) or len(betas) != 2:
+            raise TypeError
+    except TypeError:
+        raise ValueError(f"Invalid betas: {betas!r} (a pair (beta1, beta2) is expected)") from None
     betas = tuple(_hyper(b, f"beta parameter at index {i}") for i, b in enumerate(betas))
     _check((0 <= np.asarray(lr)) & np.isfinite(lr), "Invalid learning rate", lr)
     _check((0 < np.asarray(eps)) & np.isfinite(eps), "Invalid epsilon value", eps)

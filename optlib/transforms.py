@@ -110,7 +110,8 @@ class ScaleByRms(Link):
         u_t \leftarrow \frac{u_t}{\sqrt{v_t} + \epsilon}
 
     Centered, :math:`v_t - \bar g_t^2` replaces :math:`v_t` under the root, with
-    :math:`\bar g_t = \alpha \bar g_{t-1} + (1 - \alpha) u_t`.
+    :math:`\bar g_t = \alpha \bar g_{t-1} + (1 - \alpha) u_t`, clamped at 0 where
+    rounding makes it negative (torch returns NaN there).
     There is no bias correction. :math:`\epsilon` is added *outside* the square
     root, as in torch and Keras; optax's ``scale_by_rms`` adds it inside by
     default (``eps_in_sqrt=True``).
@@ -126,13 +127,16 @@ class ScaleByRms(Link):
 
     def update(self, u, params, t):
         v = self.state["v"]
-        alpha = as_dtype(self.alpha, u.dtype)
-        v *= alpha
-        v += (1 - alpha) * u * u  # v_t = alpha v + (1 - alpha) g^2
+        # 1 - alpha in float64 and then cast, as torch does and as a scalar alpha gets
+        one_minus_alpha = as_dtype(1 - np.asarray(self.alpha), u.dtype)
+        v *= as_dtype(self.alpha, u.dtype)
+        v += one_minus_alpha * u * u  # v_t = alpha v + (1 - alpha) g^2
         if self.centered:
             g_avg = self.state["g_avg"]
-            g_avg += (1 - alpha) * (u - g_avg)  # lerp, as torch
-            denom = np.sqrt(v - g_avg * g_avg)
+            g_avg += one_minus_alpha * (u - g_avg)  # lerp, as torch
+            # v - g_avg^2 >= 0 exactly (Cauchy-Schwarz); rounding can dip below 0,
+            # where torch would take the root of a negative number and return NaN
+            denom = np.sqrt(np.maximum(v - g_avg * g_avg, 0))
         else:
             denom = np.sqrt(v)
         denom += as_dtype(self.eps, u.dtype)
@@ -170,13 +174,14 @@ class ScaleByAdam(Link):
 
     def update(self, u, params, t):
         m, v = self.state["m"], self.state["v"]
-        beta1, beta2 = as_dtype(self.beta1, u.dtype), as_dtype(self.beta2, u.dtype)
-        m -= u
-        m *= beta1
-        m += u  # m_t = beta1 m + (1 - beta1) g
+        # constants in float64, then cast: float32 runs round like torch and like scalars
+        one_minus_beta1 = 1 - np.asarray(self.beta1)
+        u *= as_dtype(one_minus_beta1, u.dtype)
+        m *= as_dtype(self.beta1, u.dtype)
+        m += u  # m_t = beta1 m + (1 - beta1) g, without the cancellation of g + beta1 (m - g)
+        u *= as_dtype(np.sqrt(1 - np.asarray(self.beta2)) / one_minus_beta1, u.dtype)
         u *= u
-        u *= 1 - beta2
-        v *= beta2
+        v *= as_dtype(self.beta2, u.dtype)
         v += u  # v_t = beta2 v + (1 - beta2) g^2; u is free from here on
         if self.amsgrad:
             np.maximum(self.state["v_max"], v, out=self.state["v_max"])
