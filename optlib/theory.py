@@ -136,3 +136,213 @@ def diagonal_scaling_condition_number(A):
     A = np.asarray(A, dtype=float)
     rho = np.abs(A[..., 0, 1]) / np.sqrt(A[..., 0, 0] * A[..., 1, 1])
     return (1 + rho) / (1 - rho)
+
+
+# --- Adam chapter (book/adam.ipynb) ------------------------------------------------
+
+
+def adam_bias_factor(beta, t):
+    r"""The bias of an exponential average started at zero, :math:`1 - \beta^t`.
+
+    For gradients with a stationary mean, :math:`m_t = \beta_1 m_{t-1} + (1-\beta_1) g_t`
+    with :math:`m_0 = 0` has :math:`\mathbb E[m_t] = (1 - \beta_1^t)\,\mathbb E[g]`, and
+    likewise :math:`\mathbb E[v_t] = (1 - \beta_2^t)\,\mathbb E[g^2]`. Adam divides by
+    this factor (its bias correction).
+    """
+    return 1 - np.asarray(beta, dtype=float) ** t
+
+
+def adam_uncorrected_first_step(beta1, beta2):
+    r"""The first step of Adam *without* bias correction, in units of :math:`\eta`: :math:`(1-\beta_1)/\sqrt{1-\beta_2}`.
+
+    At :math:`t = 1`, :math:`m_1 = (1-\beta_1) g_1` and :math:`v_1 = (1-\beta_2) g_1^2`, so
+    :math:`|m_1| / \sqrt{v_1} = (1-\beta_1)/\sqrt{1-\beta_2}` for any :math:`g_1 \ne 0`
+    (ignoring :math:`\epsilon`); the corrected step is exactly 1. At the defaults
+    (0.9, 0.999) it is about 3.16 (Kingma & Ba, 2015, section 3). With :math:`\beta_1 = 0`
+    it is RMSprop's first step, :math:`1/\sqrt{1-\gamma}`.
+    """
+    return (1 - np.asarray(beta1, dtype=float)) / np.sqrt(1 - np.asarray(beta2, dtype=float))
+
+
+def adam_sparse_step(beta1, beta2, t):
+    r"""Adam's step (in units of :math:`\eta`) when the only nonzero gradient is the current one, :math:`g_t`.
+
+    .. math::
+        \frac{|\hat m_t|}{\sqrt{\hat v_t}} = \frac{1-\beta_1}{1-\beta_1^t}\sqrt{\frac{1-\beta_2^t}{1-\beta_2}}
+
+    ignoring :math:`\epsilon`. It is 1 at :math:`t = 1` and tends to
+    :func:`adam_uncorrected_first_step` as :math:`t \to \infty`: the "most severe case of
+    sparsity" of Kingma & Ba (2015, section 2.1).
+    """
+    beta1, beta2 = np.asarray(beta1, dtype=float), np.asarray(beta2, dtype=float)
+    return (1 - beta1) / (1 - beta1**t) * np.sqrt((1 - beta2**t) / (1 - beta2))
+
+
+def adam_step_bound(beta1, beta2, t):
+    r"""The largest possible Adam step at step :math:`t`, in units of :math:`\eta`, over all gradient streams.
+
+    With :math:`r = \beta_1^2/\beta_2`, Cauchy-Schwarz on
+    :math:`m_t = (1-\beta_1)\sum_i \beta_1^{t-i} g_i` against
+    :math:`v_t = (1-\beta_2)\sum_i \beta_2^{t-i} g_i^2` gives
+
+    .. math::
+        \frac{|\hat m_t|}{\sqrt{\hat v_t}} \le
+        \frac{1-\beta_1}{1-\beta_1^t}\sqrt{\frac{1-\beta_2^t}{1-\beta_2}}
+        \sqrt{\sum_{k=0}^{t-1} r^k},
+
+    with equality for :math:`g_i \propto (\beta_1/\beta_2)^{t-i}` (gradients growing
+    geometrically); :math:`\epsilon > 0` only makes the step smaller. For :math:`r < 1`
+    it tends to :math:`(1-\beta_1)/\sqrt{(1-\beta_2)(1-r)}`, about 7.27 at the defaults.
+    """
+    beta1, beta2 = np.asarray(beta1, dtype=float), np.asarray(beta2, dtype=float)
+    r, t = beta1**2 / beta2, np.asarray(t, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        geometric = np.where(r == 1, t, (1 - r**t) / np.where(r == 1, 2.0, 1 - r))
+    return adam_sparse_step(beta1, beta2, t) * np.sqrt(geometric)
+
+
+def adam_mean_step(mean, std):
+    r"""Adam's average step (in units of :math:`\eta`) for i.i.d. gradients, after the transient: :math:`\mu/\sqrt{\mu^2+\sigma^2}`.
+
+    An approximation, not a bound: once :math:`\beta_2^t \approx 0`, :math:`\hat v_t` averages
+    so many gradients that it is close to :math:`\mathbb E[g^2] = \mu^2 + \sigma^2`, while
+    :math:`\hat m_t` has mean :math:`\mu`. The step is then the gradient's signal-to-noise
+    ratio times :math:`\eta`: the full :math:`\eta` for a clean gradient, less for a noisy one.
+    """
+    mean, std = np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
+    return mean / np.sqrt(mean**2 + std**2)
+
+
+def ema_variance_factor(beta, t):
+    r"""The variance of :math:`m_t` over that of i.i.d. gradients, :math:`\frac{1-\beta}{1+\beta}(1-\beta^{2t})`.
+
+    From :math:`m_t = (1-\beta)\sum_{i=1}^t \beta^{t-i} g_i` with independent :math:`g_i`:
+    :math:`\operatorname{Var}[m_t] = (1-\beta)^2 \sum_{k<t} \beta^{2k}\,\sigma^2`.
+    """
+    beta = np.asarray(beta, dtype=float)
+    return (1 - beta) / (1 + beta) * (1 - beta ** (2 * t))
+
+
+def per_example_gradients(model, theta, X, y):
+    r"""The gradients :math:`g_i = \nabla \ell_i(\theta)` of the single examples, shape ``(n, n_params)``.
+
+    Their mean is the full-batch gradient, and their spread is what minibatch sampling
+    turns into gradient noise (:func:`minibatch_gradient_variance`, :func:`gradient_noise_covariance`).
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    return np.stack([model.loss_and_grad(theta, X[i:i + 1], y[i:i + 1])[1] for i in range(len(X))])
+
+
+def gradient_noise_covariance(per_example_grads):
+    r"""The covariance :math:`\Sigma = \frac1N \sum_i (g_i - \bar g)(g_i - \bar g)^\top` of one sampled example's gradient.
+
+    A minibatch of :math:`B` examples drawn with replacement has gradient covariance
+    :math:`\Sigma / B`; :math:`\operatorname{tr}\Sigma` is the :math:`\sigma^2` of
+    :func:`minibatch_gradient_variance`.
+    """
+    g = np.asarray(per_example_grads, dtype=float)
+    d = g - g.mean(axis=0)
+    return d.T @ d / len(g)
+
+
+# --- The AdamW chapter (book/adamw.ipynb) -----------------------------------------------
+
+
+def sgd_weight_decay_step(theta, grad, lr, decay):
+    r"""One step of SGD with decoupled weight decay (no momentum), in Loshchilov & Hutter's form.
+
+    .. math::
+        \theta_{t+1} = (1 - \lambda')\,\theta_t - \eta \nabla L(\theta_t)
+
+    with the decay rate :math:`\lambda'` applied directly, not through the gradient.
+    SGD on :math:`L + \tfrac{\lambda}{2}\lVert\theta\rVert^2` takes exactly this step
+    with :math:`\lambda' = \eta\lambda`: for plain SGD, L2 regularisation *is* weight decay.
+    """
+    theta, grad = np.asarray(theta, dtype=float), np.asarray(grad, dtype=float)
+    return (1 - np.asarray(decay)) * theta - np.asarray(lr) * grad
+
+
+def adam_l2_terms(m_prev, v_prev, theta, grad, t, lr, betas=(0.9, 0.999), eps=1e-8,
+                  weight_decay=0.0, bias_correction=True):
+    r"""The step of Adam with L2 regularisation split into momentum, gradient and decay terms.
+
+    With :math:`g_t = \nabla L(\theta_t) + \lambda\theta_t` put into Adam,
+    :math:`v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2` and
+    :math:`m_t = \beta_1 m_{t-1} + (1 - \beta_1)\nabla L(\theta_t) + (1 - \beta_1)\lambda\theta_t`,
+    so the step :math:`\theta_t - \theta_{t+1} = \eta\, \hat m_t / (\sqrt{\hat v_t} + \epsilon)` is
+
+    .. math::
+        c_t\,\eta\left(\frac{\beta_1 m_{t-1}}{D_t} + \frac{(1 - \beta_1)\nabla L(\theta_t)}{D_t}
+        + \frac{(1 - \beta_1)\lambda\theta_t}{D_t}\right), \qquad
+        D_t = \sqrt{v_t / b_t} + \epsilon,
+
+    with bias corrections :math:`c_t = 1/(1 - \beta_1^t)` and :math:`b_t = 1 - \beta_2^t`
+    (torch, optax and optlib), or :math:`c_t = b_t = 1` without them (the seed post's form).
+
+    Args:
+        m_prev, v_prev: Adam's moments :math:`m_{t-1}, v_{t-1}` before the step (zeros at ``t = 1``).
+        theta, grad: the parameters :math:`\theta_t` and the *loss* gradient :math:`\nabla L(\theta_t)`.
+        t: the step number, counted from 1.
+        lr, betas, eps, weight_decay: as in :class:`optlib.Adam` (``weight_decay`` is :math:`\lambda`).
+        bias_correction: apply :math:`c_t` and :math:`b_t`.
+
+    Returns:
+        ``(momentum, gradient, decay)``: the three terms, each the amount subtracted from
+        :math:`\theta_t`; their sum is the step.
+    """
+    beta1, beta2 = (np.asarray(b, dtype=float) for b in betas)
+    theta, grad = np.asarray(theta, dtype=float), np.asarray(grad, dtype=float)
+    g = grad + weight_decay * theta
+    v = beta2 * np.asarray(v_prev) + (1 - beta2) * g * g  # v_t holds the decay term too
+    c, b = ((1 / (1 - beta1 ** t), 1 - beta2 ** t) if bias_correction else (1.0, 1.0))
+    scale = lr * c / (np.sqrt(v / b) + eps)
+    return (scale * beta1 * np.asarray(m_prev), scale * (1 - beta1) * grad,
+            scale * (1 - beta1) * weight_decay * theta)
+
+
+def adam_l2_effective_decay(weight_decay, v_hat, eps=1e-8):
+    r"""The decay rate that Adam with L2 regularisation applies to a parameter, :math:`\lambda / (\sqrt{\hat v} + \epsilon)`.
+
+    Summed over the steps that :math:`\hat m_t` averages, the decay terms of
+    :func:`adam_l2_terms` add up to :math:`\eta\,\lambda\theta / (\sqrt{\hat v} + \epsilon)`
+    per step (the weights :math:`(1 - \beta_1)\beta_1^k / (1 - \beta_1^t)` sum to 1).
+    So the decay is :math:`\lambda / \sqrt{\hat v}` instead of :math:`\lambda`: weaker
+    than intended where gradients are large (:math:`\sqrt{\hat v} > 1`), stronger where
+    they are small. AdamW applies :math:`\lambda` itself.
+    """
+    return np.asarray(weight_decay) / (np.sqrt(np.asarray(v_hat, dtype=float)) + eps)
+
+
+def adamw_pure_decay(theta0, lr, weight_decay, t):
+    r"""AdamW with a zero loss gradient: :math:`\theta_t = (1 - \eta\lambda)^t\,\theta_0`.
+
+    With :math:`\nabla L = 0` the moments stay 0, :math:`\hat m_t / (\sqrt{\hat v_t} + \epsilon) = 0`,
+    and each step only multiplies :math:`\theta` by :math:`1 - \eta\lambda` (torch's and
+    optax's decay, multiplied by the learning rate).
+    """
+    return np.asarray(theta0, dtype=float) * (1 - np.asarray(lr) * np.asarray(weight_decay)) ** np.asarray(t)
+
+
+def adam_l2_pure_decay_first_step(lr, weight_decay, theta0, eps=1e-8):
+    r"""Adam + L2 with a zero loss gradient, first step: :math:`\eta\,|\lambda\theta_0| / (|\lambda\theta_0| + \epsilon)`.
+
+    At :math:`t = 1`, :math:`\hat m_1 = g_1` and :math:`\sqrt{\hat v_1} = |g_1|` with
+    :math:`g_1 = \lambda\theta_0`, so the step is :math:`\eta` in size (up to
+    :math:`\epsilon`) whatever :math:`\lambda` is: the rescaling divides :math:`\lambda` away.
+    More generally :math:`g_t = \lambda\theta_t` makes :math:`m_t \propto \lambda` and
+    :math:`\sqrt{v_t} \propto \lambda`, so with :math:`\epsilon \to 0` the whole trajectory
+    does not depend on :math:`\lambda`.
+    """
+    g = np.abs(np.asarray(weight_decay) * np.asarray(theta0, dtype=float))
+    return np.asarray(lr) * g / (g + eps)
+
+
+def weight_decay_half_life(lr, weight_decay):
+    r"""Steps for decoupled decay alone to halve a parameter, :math:`\lceil \ln 2 / -\ln(1 - \eta\lambda) \rceil`.
+
+    The smallest :math:`n` with :math:`(1 - \eta\lambda)^n \le 1/2`; about
+    :math:`0.693 / (\eta\lambda)` for small :math:`\eta\lambda`.
+    """
+    rate = 1 - np.asarray(lr, dtype=float) * np.asarray(weight_decay, dtype=float)
+    steps = np.ceil(np.log(0.5) / np.log(rate) - 1e-9)
+    return steps.astype(int) if steps.ndim else int(steps)
