@@ -1,15 +1,66 @@
-"""Sphinx extension for the book: tell explorers that the site is being built.
+"""Sphinx extension for the book's website.
 
-myst-nb executes the notebooks in kernels started from this process, so an
-environment variable set here reaches them. ``optlib.widgets`` then renders each
-explorer's full sweep of kernel-free frames, which only the website needs.
+1. Tell explorers that the site is being built. myst-nb executes the notebooks in
+   kernels started from this process, so an environment variable set here reaches
+   them; ``optlib.widgets`` then renders each explorer's full sweep of kernel-free
+   frames, which only the website needs.
+2. Serve MathJax from the site itself instead of a CDN, so that the built site
+   works offline and makes no third-party requests. The copy comes from the
+   ``django-static-mathjax`` package on PyPI (MathJax 3, plain static files; it
+   needs no Django), installed with the rest of ``requirements.txt``.
+3. Work around a Jupyter Book 1.x bug that declares a script constant twice.
 """
 
 import os
+import shutil
+from pathlib import Path
 
 from optlib.widgets import STATIC_SITE_ENV
+
+MATHJAX_FILES = ["tex-mml-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions", "a11y", "ui"]
+
+
+def mathjax_source():
+    import mathjax  # django-static-mathjax
+
+    return Path(mathjax.__path__[0]) / "static" / "mathjax" / "es5"
+
+
+def use_local_mathjax(app, config):
+    config.mathjax_path = "mathjax/tex-mml-chtml.js"
+
+
+def copy_mathjax(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    source, target = mathjax_source(), Path(app.outdir) / "_static" / "mathjax"
+    for name in MATHJAX_FILES:
+        src, dst = source / name, target / name
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if src.is_dir():
+            shutil.copytree(src, dst, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, dst)
+
+
+def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
+    """Jupyter Book 1.x registers sphinx-thebe's inline configuration twice, and the second
+    ``const THEBE_JS_URL`` is a console error on every page; keep the first of identical scripts."""
+    seen, unique = set(), []
+    for script in context.get("script_files", []):
+        key = (getattr(script, "filename", script) or "", tuple(sorted(getattr(script, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    context["script_files"] = unique
 
 
 def setup(app):
     os.environ[STATIC_SITE_ENV] = "1"
+    if not (mathjax_source() / "tex-mml-chtml.js").is_file():
+        raise RuntimeError("MathJax not found: pip install -r requirements.txt (django-static-mathjax)")
+    app.connect("config-inited", use_local_mathjax)
+    app.connect("build-finished", copy_mathjax)
+    app.connect("html-page-context", drop_duplicate_scripts, priority=900)  # after the others
     return {"parallel_read_safe": True, "parallel_write_safe": True}
+
