@@ -346,3 +346,185 @@ def weight_decay_half_life(lr, weight_decay):
     rate = 1 - np.asarray(lr, dtype=float) * np.asarray(weight_decay, dtype=float)
     steps = np.ceil(np.log(0.5) / np.log(rate) - 1e-9)
     return steps.astype(int) if steps.ndim else int(steps)
+
+
+# --- The SGD chapter (book/sgd.ipynb) ---------------------------------------------------
+
+
+def gd_iterations(rate, tol):
+    r"""Steps until an error that shrinks by ``rate`` per step falls to ``tol`` times its start.
+
+    .. math::
+        T = \left\lceil \frac{\log \mathrm{tol}}{\log \mathrm{rate}} \right\rceil,
+        \qquad \mathrm{rate}^T \le \mathrm{tol} < \mathrm{rate}^{T-1},
+
+    for :math:`0 < \mathrm{rate} < 1` and :math:`0 < \mathrm{tol} < 1`. At the optimal step
+    :func:`gd_optimal` every eigendirection of a 2-D quadratic contracts by exactly
+    ``rate``, so the relative error of gradient descent is ``rate**t`` and this is exact.
+    """
+    rate, tol = np.asarray(rate, dtype=float), np.asarray(tol, dtype=float)
+    if np.any((rate <= 0) | (rate >= 1)) or np.any((tol <= 0) | (tol >= 1)):
+        raise ValueError(f"rate and tol must lie in (0, 1), got rate={rate}, tol={tol}")
+    steps = np.ceil(np.log(tol) / np.log(rate) - 1e-9)  # -1e-9: rate**T == tol exactly counts
+    return steps.astype(int) if steps.ndim else int(steps)
+
+
+def loss_rate(loss_gap, window=10, floor=1e-200):
+    r"""The measured contraction per step of a linearly converging run, from its loss gap.
+
+    Near a minimum the loss gap is quadratic in the error, so a run whose error shrinks
+    by :math:`\rho` per step has :math:`L_t - L^* \propto \rho^{2t}` and
+
+    .. math::
+        \hat\rho = \left(\frac{L_T - L^*}{L_{T-k} - L^*}\right)^{1/(2k)}
+
+    over the last ``k = window`` steps whose gap is finite and above ``floor`` (so a run
+    that reached the optimum exactly, or diverged and was stopped, is measured on what
+    came before). A diverging run gives its growth factor, :math:`\hat\rho > 1`. Returns
+    ``nan`` when fewer than two usable steps remain (and 0 when the gap became exactly 0
+    after the first step, as gradient descent with :math:`\eta = 1/\lambda` on
+    :math:`\kappa = 1` does).
+    """
+    gap = np.asarray(loss_gap, dtype=float)
+    usable = np.flatnonzero(np.isfinite(gap) & (gap > floor))
+    if len(usable) < 2:
+        return 0.0 if len(gap) > 1 and np.isfinite(gap[1]) and gap[1] == 0.0 else float("nan")
+    last = usable[-1]
+    first = max(usable[0], last - window)
+    if first == last:
+        return float("nan")
+    return float((gap[last] / gap[first]) ** (1.0 / (2 * (last - first))))
+
+
+def critical_point_kind(eigenvalues, tol=1e-9):
+    r"""Classify a critical point by the eigenvalues of its Hessian (the second-order test).
+
+    All eigenvalues :math:`> 0`: ``"minimum"``; all :math:`< 0`: ``"maximum"``; some of
+    each sign: ``"saddle"``; otherwise (an eigenvalue within ``tol`` of zero and no sign
+    change) ``"degenerate"``: the Hessian does not decide, as at the monkey saddle.
+    """
+    lam = np.asarray(eigenvalues, dtype=float)
+    if np.any(lam > tol) and np.any(lam < -tol):
+        return "saddle"
+    if np.any(np.abs(lam) <= tol):
+        return "degenerate"
+    return "minimum" if np.all(lam > 0) else "maximum"
+
+
+def saddle_escape_steps(lr, lam, offset, radius=1.0):
+    r"""Steps for gradient descent to carry a start ``offset`` off the stable manifold out to ``radius``.
+
+    Along an eigendirection of negative curvature :math:`\lambda < 0` the error is
+    multiplied by :math:`1 - \eta\lambda = 1 + \eta|\lambda| > 1` each step, so it
+    first reaches ``radius`` after
+
+    .. math::
+        T = \left\lceil \frac{\log(\mathrm{radius}/\mathrm{offset})}{\log(1 + \eta|\lambda|)} \right\rceil
+
+    steps: the escape time grows like :math:`\log(1/\mathrm{offset})`. For
+    :math:`f = x^2 - y^2` (:class:`optlib.Saddle`), :math:`\lambda = -2`.
+    """
+    if not lam < 0:
+        raise ValueError(f"lam must be a negative eigenvalue, got {lam}")
+    growth = 1.0 - np.asarray(lr, dtype=float) * lam
+    steps = np.ceil(np.log(radius / np.asarray(offset, dtype=float)) / np.log(growth) - 1e-9)
+    return steps.astype(int) if steps.ndim else int(steps)
+
+
+def minibatch_gradient_variance(per_example_grads, batch_size, replace=True):
+    r"""Expected squared error of a minibatch gradient, :math:`\mathbb E\|g_B - \bar g\|^2`.
+
+    With per-example gradients :math:`g_1, \dots, g_N` (rows of ``per_example_grads``),
+    full gradient :math:`\bar g` and :math:`\sigma^2 = \frac1N \sum_i \|g_i - \bar g\|^2`,
+    the mean :math:`g_B` of a batch of :math:`B` examples has
+
+    .. math::
+        \mathbb E\|g_B - \bar g\|^2 = \frac{\sigma^2}{B} \quad\text{(with replacement)},
+        \qquad
+        \frac{\sigma^2}{B}\,\frac{N - B}{N - 1} \quad\text{(without replacement)},
+
+    the second with the finite-population correction, which is 0 at :math:`B = N`.
+    """
+    g = np.asarray(per_example_grads, dtype=float)
+    n = len(g)
+    sigma2 = np.mean(np.sum((g - g.mean(axis=0)) ** 2, axis=-1))
+    B = np.asarray(batch_size, dtype=float)
+    if np.any(B < 1) or (not replace and np.any(B > n)):
+        raise ValueError(f"Invalid batch_size {batch_size} for N = {n}")
+    factor = 1.0 if replace else (n - B) / (n - 1) if n > 1 else 0.0 * B
+    return sigma2 / B * factor
+
+
+def sgd_noise_floor(lr, hessian, noise_cov, batch_size):
+    r"""Stationary expected excess loss of constant-step SGD on a quadratic with additive gradient noise.
+
+    For :math:`L(\theta) = L^* + \tfrac12 e^\top H e` with :math:`e = \theta - \theta^*`,
+    minibatch gradients :math:`H e + \xi` with :math:`\mathbb E\xi = 0`,
+    :math:`\operatorname{Cov}\xi = \Sigma / B`, and steps :math:`e \leftarrow (I - \eta H) e - \eta\xi`,
+    the covariance :math:`C` of :math:`e` settles where :math:`C = (I - \eta H) C (I - \eta H) + \eta^2\Sigma/B`.
+    In the eigenbasis of :math:`H` the diagonal is
+    :math:`C_{ii} = \eta\Sigma_{ii} / (B \lambda_i (2 - \eta\lambda_i))`, so
+
+    .. math::
+        \mathbb E[L - L^*] = \tfrac12 \operatorname{tr}(H C)
+        = \frac{\eta}{2B} \sum_i \frac{\Sigma_{ii}}{2 - \eta\lambda_i}
+        \approx \frac{\eta}{4B}\operatorname{tr}\Sigma \quad (\eta\lambda_i \ll 1).
+
+    It is proportional to :math:`\eta / B`: a smaller step or a larger batch lowers the floor.
+    (For least squares the noise also depends on :math:`e`; that adds terms of higher
+    order in :math:`\eta`.) Requires :math:`0 < \eta\lambda_i < 2`.
+    """
+    lam, V = np.linalg.eigh(np.asarray(hessian, dtype=float))
+    if not (np.all(lam > 0) and np.all(lr * lam < 2)):
+        raise ValueError(f"needs 0 < lr * lambda_i < 2, got lr={lr}, eigenvalues={lam}")
+    sigma_ii = np.einsum("ji,jk,ki->i", V, np.asarray(noise_cov, dtype=float), V)
+    return float(lr / (2 * batch_size) * np.sum(sigma_ii / (2 - lr * lam)))
+
+
+def goe_positive_bound(n):
+    r"""An upper bound :math:`2^{-n}` on the chance that a random symmetric matrix is positive definite.
+
+    For a GOE matrix (independent Gaussian entries on and above the diagonal) positive
+    definiteness needs every diagonal entry positive, :math:`n` independent events of
+    probability :math:`\tfrac12` each. At :math:`n = 1` it is exact, at :math:`n = 2`
+    the probability is :math:`(2 - \sqrt2)/4 \approx 0.146` (:func:`goe_positive_fraction`'s
+    test derives it), and it falls like :math:`e^{-c n^2}` for large :math:`n`.
+    """
+    return 2.0 ** -np.asarray(n, dtype=float)
+
+
+def goe_positive_fraction(n, samples, seed=0):
+    r"""Monte Carlo: the fraction of ``samples`` random symmetric :math:`n \times n` matrices whose
+    eigenvalues are all positive.
+
+    Each matrix is :math:`A = (G + G^\top)/2` with :math:`G_{ij} \sim \mathcal N(0, 1)` i.i.d.
+    (the Gaussian orthogonal ensemble): diagonal variance 1, off-diagonal variance
+    :math:`\tfrac12`. Read as the Hessian at a random critical point, all positive means a
+    minimum, all negative (equally likely) a maximum, and the rest are saddles
+    (Dauphin et al., 2014). Returns ``(fraction, count)``.
+    """
+    rng = np.random.default_rng(seed)
+    G = rng.standard_normal((int(samples), int(n), int(n)))
+    lowest = np.linalg.eigvalsh((G + np.swapaxes(G, -1, -2)) / 2)[:, 0]
+    count = int(np.sum(lowest > 0))
+    return count / int(samples), count
+
+
+def least_squares_quadratic(X, y):
+    r"""The loss of :class:`optlib.LinearRegression` on ``(X, y)`` written as a quadratic.
+
+    With :math:`\tilde X = [X, 1]`, the mean squared-error loss is exactly
+
+    .. math::
+        L(\theta) = L^* + \tfrac12 (\theta - \theta^*)^\top H (\theta - \theta^*), \qquad
+        H = \tfrac1n \tilde X^\top \tilde X, \quad
+        \theta^* = \arg\min_\theta \|\tilde X\theta - y\|^2 \text{ (normal equations)},
+
+    and :math:`L^* = \frac1{2n}\|\tilde X\theta^* - y\|^2`. Returns ``(H, theta_star, L_star)``.
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    Xt = np.concatenate([X, np.ones((len(X), 1))], axis=1)
+    H = Xt.T @ Xt / len(X)
+    theta_star = np.linalg.solve(Xt.T @ Xt, Xt.T @ y)
+    residual = Xt @ theta_star - y
+    return H, theta_star, float(0.5 * np.mean(residual**2))
