@@ -175,8 +175,9 @@ class RMSprop(Optimizer):
     Args:
         lr: learning rate :math:`\eta` (default 1e-2).
         alpha: smoothing constant :math:`\alpha` (the seed's :math:`\gamma`; Keras' ``rho``; optax's ``decay``).
-        eps: :math:`\epsilon`, added outside the square root as torch and Keras do;
-            optax's ``rmsprop`` puts it inside by default (``eps_in_sqrt=True``).
+        eps: :math:`\epsilon`, added outside the square root as torch does;
+            optax's ``rmsprop`` (``eps_in_sqrt=True``, its default) and Keras 3's
+            ``RMSprop`` put it inside, :math:`\sqrt{v_t + \epsilon}`.
         weight_decay: L2 penalty :math:`\lambda`, added to the gradient.
         momentum: momentum :math:`\mu` applied to the rescaled step, buffer starting at 0.
         centered: divide by an estimate of the variance, :math:`v_t - \bar g_t^2`.

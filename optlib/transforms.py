@@ -113,8 +113,8 @@ class ScaleByRms(Link):
     :math:`\bar g_t = \alpha \bar g_{t-1} + (1 - \alpha) u_t`, clamped at 0 where
     rounding makes it negative (torch returns NaN there).
     There is no bias correction. :math:`\epsilon` is added *outside* the square
-    root, as in torch and Keras; optax's ``scale_by_rms`` adds it inside by
-    default (``eps_in_sqrt=True``).
+    root, as in torch; optax's ``scale_by_rms`` adds it inside by default
+    (``eps_in_sqrt=True``), and so does Keras 3's ``RMSprop``.
     """
 
     def __init__(self, alpha, eps, centered=False):
