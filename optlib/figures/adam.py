@@ -37,7 +37,7 @@ def bias_simulation(t, averages, predictions, targets):
     return fig
 
 
-def step_sizes(t, measured, bounds, ylim=(0.3, 10)):
+def step_sizes(t, measured, bounds, ylim=(0.1, 10)):
     """Adam's step in units of the learning rate, measured on gradient streams, against bounds.
 
     Args:
