@@ -31,7 +31,7 @@ def rms_effective_lr(v, lr, eps):
     With it the RMSprop step is plain gradient descent coordinate by coordinate,
     :math:`\theta_{t+1} = \theta_t - \eta_{\mathrm{eff}, t} \odot g_t`. This is
     torch's placement of :math:`\epsilon` (outside the root), the one of
-    :class:`optlib.RMSprop`; :func:`rms_step_eps_inside` gives the other.
+    :class:`optlib.optimizers.RMSprop`; :func:`rms_step_eps_inside` gives the other.
     """
     return lr / (np.sqrt(v) + eps)
 
@@ -94,7 +94,7 @@ def rms_step_eps_inside(g, v, lr, eps):
     r"""The RMSprop step with :math:`\epsilon` *inside* the square root, :math:`\eta g / \sqrt{v + \epsilon}`.
 
     This is the default of optax's ``scale_by_rms``/``rmsprop`` (``eps_in_sqrt=True``)
-    and what Keras 3's ``RMSprop`` computes; torch and :class:`optlib.RMSprop` divide
+    and what Keras 3's ``RMSprop`` computes; torch and :class:`optlib.optimizers.RMSprop` divide
     by :math:`\sqrt{v} + \epsilon` instead. With the same :math:`\epsilon` the two
     agree while :math:`v \gg \epsilon`; below, the inside variant's effective
     learning rate saturates at :math:`\eta / \sqrt{\epsilon}` while the outside one
@@ -129,7 +129,7 @@ def diagonal_scaling_condition_number(A):
     .. math::
         \min_{D} \kappa(D^{1/2} A D^{1/2}) = \frac{1 + |\rho|}{1 - |\rho|}.
 
-    For the quadratic of :meth:`optlib.Quadratic.ill_conditioned` this is 1 when the
+    For the quadratic of :meth:`optlib.objectives.Quadratic.ill_conditioned` this is 1 when the
     axes are aligned (angle 0) and the full :math:`\kappa` at angle :math:`\pi/4`:
     no per-parameter rescaling, RMSprop's included, can remove a rotated ill-conditioning.
     """
