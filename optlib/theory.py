@@ -422,7 +422,7 @@ def saddle_escape_steps(lr, lam, offset, radius=1.0):
         T = \left\lceil \frac{\log(\mathrm{radius}/\mathrm{offset})}{\log(1 + \eta|\lambda|)} \right\rceil
 
     steps: the escape time grows like :math:`\log(1/\mathrm{offset})`. For
-    :math:`f = x^2 - y^2` (:class:`optlib.Saddle`), :math:`\lambda = -2`.
+    :math:`f = x^2 - y^2` (:class:`optlib.objectives.Saddle`), :math:`\lambda = -2`.
     """
     if not lam < 0:
         raise ValueError(f"lam must be a negative eigenvalue, got {lam}")
@@ -511,7 +511,7 @@ def goe_positive_fraction(n, samples, seed=0):
 
 
 def least_squares_quadratic(X, y):
-    r"""The loss of :class:`optlib.LinearRegression` on ``(X, y)`` written as a quadratic.
+    r"""The loss of :class:`optlib.models.LinearRegression` on ``(X, y)`` written as a quadratic.
 
     With :math:`\tilde X = [X, 1]`, the mean squared-error loss is exactly
 
@@ -528,3 +528,168 @@ def least_squares_quadratic(X, y):
     theta_star = np.linalg.solve(Xt.T @ Xt, Xt.T @ y)
     residual = Xt @ theta_star - y
     return H, theta_star, float(0.5 * np.mean(residual**2))
+
+
+# --- The momentum chapter (book/momentum.ipynb) -----------------------------------------
+
+def momentum_iteration_matrix(lr, momentum, eigenvalue):
+    r"""The heavy-ball step along one eigendirection of a quadratic, as a 2 x 2 matrix.
+
+    With :math:`x_t` the error :math:`\theta_t - \theta^*` along an eigenvector of
+    eigenvalue :math:`\lambda` and :math:`m_{t-1}` the momentum buffer (torch's
+    ``momentum_buffer``, :math:`m_0 = 0`), one step of
+    :math:`m_t = \mu m_{t-1} + \lambda x_t,\ x_{t+1} = x_t - \eta m_t` is
+
+    .. math::
+        \begin{pmatrix} x_{t+1} \\ m_t \end{pmatrix}
+        = \begin{pmatrix} 1 - \eta\lambda & -\eta\mu \\ \lambda & \mu \end{pmatrix}
+          \begin{pmatrix} x_t \\ m_{t-1} \end{pmatrix},
+
+    whose characteristic polynomial is :math:`z^2 - (1 + \mu - \eta\lambda) z + \mu`.
+    Arguments broadcast; the result has shape ``broadcast + (2, 2)``.
+    """
+    lr, mu, lam = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (lr, momentum, eigenvalue)))
+    return np.stack([np.stack([1 - lr * lam, -lr * mu], -1), np.stack([lam, mu], -1)], -2)
+
+
+def nesterov_iteration_matrix(lr, momentum, eigenvalue):
+    r"""Torch's Nesterov step along one eigendirection of a quadratic, as a 2 x 2 matrix.
+
+    With :math:`m_t = \mu m_{t-1} + \lambda x_t` and
+    :math:`x_{t+1} = x_t - \eta(\lambda x_t + \mu m_t)`:
+
+    .. math::
+        \begin{pmatrix} x_{t+1} \\ m_t \end{pmatrix}
+        = \begin{pmatrix} 1 - \eta\lambda(1 + \mu) & -\eta\mu^2 \\ \lambda & \mu \end{pmatrix}
+          \begin{pmatrix} x_t \\ m_{t-1} \end{pmatrix},
+
+    with characteristic polynomial :math:`z^2 - (1 + \mu)(1 - \eta\lambda) z + \mu(1 - \eta\lambda)`.
+    """
+    lr, mu, lam = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (lr, momentum, eigenvalue)))
+    return np.stack([np.stack([1 - lr * lam * (1 + mu), -lr * mu * mu], -1), np.stack([lam, mu], -1)], -2)
+
+
+def spectral_radius_2x2(matrix):
+    r"""The largest modulus of an eigenvalue of 2 x 2 matrices (the last two axes), in closed form.
+
+    With :math:`\tau = \operatorname{tr} T` and :math:`\delta = \det T` the eigenvalues are the roots of
+    :math:`z^2 - \tau z + \delta`, so
+
+    .. math::
+        \rho(T) = \begin{cases} \sqrt{\delta} & \tau^2 < 4\delta \text{ (complex pair)} \\
+        \tfrac12\big(|\tau| + \sqrt{\tau^2 - 4\delta}\big) & \text{otherwise.} \end{cases}
+
+    The closed form is exact at a double root, where a numerical eigensolver loses
+    half the digits (a Jordan block is ill-conditioned).
+    """
+    T = np.asarray(matrix, dtype=float)
+    tau, delta = T[..., 0, 0] + T[..., 1, 1], T[..., 0, 0] * T[..., 1, 1] - T[..., 0, 1] * T[..., 1, 0]
+    disc = tau * tau - 4 * delta
+    return np.where(disc < 0, np.sqrt(np.abs(delta)), 0.5 * (np.abs(tau) + np.sqrt(np.maximum(disc, 0))))
+
+
+def momentum_rate(lr, momentum, eigenvalues, nesterov=False):
+    r"""Asymptotic contraction per step of heavy-ball (or Nesterov) momentum on a quadratic.
+
+    .. math::
+        \rho = \max_i \rho(T(\eta, \mu, \lambda_i)),
+
+    the largest spectral radius of :func:`momentum_iteration_matrix` (or
+    :func:`nesterov_iteration_matrix`) over the eigenvalues. For heavy ball, with
+    :math:`h = \eta\lambda`: :math:`\sqrt{\mu}` when :math:`(1 + \mu - h)^2 \le 4\mu`
+    (complex roots), else :math:`\tfrac12(|1 + \mu - h| + \sqrt{(1 + \mu - h)^2 - 4\mu})`.
+    ``lr`` and ``momentum`` broadcast together; the eigenvalues are the last axis.
+    At ``momentum = 0`` this is :func:`gd_rate`.
+    """
+    make = nesterov_iteration_matrix if nesterov else momentum_iteration_matrix
+    lr, mu = np.broadcast_arrays(np.asarray(lr, dtype=float), np.asarray(momentum, dtype=float))
+    lam = np.asarray(eigenvalues, dtype=float)
+    T = make(lr[..., None], mu[..., None], lam)
+    return np.max(spectral_radius_2x2(T), axis=-1)
+
+
+def momentum_max_lr(momentum, lam_max, nesterov=False):
+    r"""The largest stable learning rate of momentum on a quadratic: it converges iff :math:`0 < \eta < \eta_{\max}`.
+
+    .. math::
+        \text{heavy ball: } \eta_{\max} = \frac{2 + 2\mu}{\lambda_{\max}}, \qquad
+        \text{Nesterov: } \eta_{\max} = \frac{2 + 2\mu}{(1 + 2\mu)\lambda_{\max}},
+        \qquad 0 \le \mu < 1
+
+    (the Schur-Cohn/Jury conditions on the characteristic polynomials). At
+    :math:`\eta = \eta_{\max}` the root :math:`z = -1` makes the error oscillate forever.
+    """
+    mu = np.asarray(momentum, dtype=float)
+    return (2 + 2 * mu) / ((1 + 2 * mu) if nesterov else 1.0) / lam_max
+
+
+def momentum_optimal(lam_min, lam_max):
+    r"""Polyak's optimal heavy-ball parameters on a quadratic and the rate they give.
+
+    .. math::
+        \eta^* = \Big(\frac{2}{\sqrt{\lambda_{\min}} + \sqrt{\lambda_{\max}}}\Big)^2, \qquad
+        \mu^* = \Big(\frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}\Big)^2, \qquad
+        \rho^* = \sqrt{\mu^*} = \frac{\sqrt\kappa - 1}{\sqrt\kappa + 1}
+
+    with :math:`\kappa = \lambda_{\max}/\lambda_{\min}` (Polyak, 1964; Goh, 2017).
+    Returns ``(lr, momentum, rate)``.
+    """
+    s = np.sqrt(lam_max / lam_min)
+    rate = (s - 1) / (s + 1)
+    return (2 / (np.sqrt(lam_min) + np.sqrt(lam_max))) ** 2, rate**2, rate
+
+
+def momentum_optimal_error(steps, lam_min, lam_max):
+    r"""The exact error factors of heavy ball at :func:`momentum_optimal`, per eigendirection.
+
+    There both iteration matrices have a double eigenvalue (a Jordan block), so the
+    error is a geometric sequence times a polynomial: with :math:`\rho = \rho^*` and
+    the buffer starting at 0,
+
+    .. math::
+        \frac{x_k}{x_0} = \rho^k\,\big(1 + (1 - \rho)\,k\big) \ \ (\lambda_{\min}), \qquad
+        \frac{x_k}{x_0} = (-\rho)^k\,\big(1 + (1 + \rho)\,k\big) \ \ (\lambda_{\max}).
+
+    Returns an array ``(steps + 1, 2)``: column 0 for :math:`\lambda_{\min}`, 1 for :math:`\lambda_{\max}`.
+    """
+    rate = momentum_optimal(lam_min, lam_max)[2]
+    k = np.arange(steps + 1.0)
+    return np.stack([rate**k * (1 + (1 - rate) * k), (-rate) ** k * (1 + (1 + rate) * k)], axis=-1)
+
+
+def momentum_gain(momentum, ratio=1.0, t=None):
+    r"""How much the momentum buffer amplifies a gradient that changes by ``ratio`` each step.
+
+    For gradients :math:`g_s = r^{s-1} g` (``ratio`` :math:`r`; 1 constant, -1 alternating),
+    the buffer :math:`m_t = \sum_{s=1}^t \mu^{t-s} g_s` is :math:`G_t\, g_t` with
+
+    .. math::
+        G_t = \sum_{j=0}^{t-1} \Big(\frac{\mu}{r}\Big)^j
+            = \frac{1 - (\mu/r)^t}{1 - \mu/r} \;\longrightarrow\; \frac{1}{1 - \mu/r}
+            \quad (|\mu/r| < 1,\ t \to \infty):
+
+    :math:`1/(1 - \mu)` for a constant gradient, :math:`1/(1 + \mu)` for an alternating one.
+    With ``t=None`` the limit is returned.
+    """
+    q = np.asarray(momentum, dtype=float) / ratio
+    if t is None:  # the limit t -> infinity
+        return 1 / (1 - q)
+    t = np.asarray(t, dtype=float)
+    return np.where(q == 1, t, (1 - q**t) / np.where(q == 1, 2.0, 1 - q))
+
+
+def exponential_average(values, beta):
+    r"""The zero-started exponential moving average of a sequence, in closed form.
+
+    .. math::
+        \tilde m_t = (1 - \beta) \sum_{s=1}^{t} \beta^{t-s} g_s,
+
+    the unrolled recursion :math:`\tilde m_t = \beta \tilde m_{t-1} + (1 - \beta) g_t`,
+    :math:`\tilde m_0 = 0`. ``values`` has shape ``(T, ...)`` with ``values[0]`` = :math:`g_1`;
+    the result has the same shape.
+    """
+    g = np.asarray(values, dtype=float)
+    t = np.arange(len(g))
+    lag = t[:, None] - t[None, :]
+    weights = np.where(lag >= 0, (1 - beta) * float(beta) ** np.maximum(lag, 0), 0.0)
+    return np.tensordot(weights, g, axes=(1, 0))

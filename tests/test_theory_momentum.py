@@ -1,0 +1,203 @@
+"""The momentum formulas of :mod:`optlib.theory` against optlib runs (book/momentum.ipynb).
+
+Every prediction is compared with what :class:`optlib.SGD` actually does: one step
+of the iteration matrix, measured contraction rates, the stability boundary, the
+optimal parameters and the exact error at the optimum (a Jordan block).
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from optlib import SGD, Quadratic, run
+from optlib import theory
+
+
+def eigen_errors(q, traj):
+    """Components of theta_t - theta* along the eigenvectors of q (ascending eigenvalues)."""
+    _, V = np.linalg.eigh(q.A)
+    return (traj.params - q.x_star) @ V
+
+
+def envelope_rate(e, start, stop, width=25):
+    """Measured contraction per step from the maxima of |e| over windows (robust to spirals)."""
+    return (np.max(np.abs(e[stop - width:stop])) / np.max(np.abs(e[start - width:start]))) ** (1 / (stop - start))
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+@pytest.mark.parametrize("lr, mu, lam", [(0.3, 0.5, 2.0), (1.0, 0.9, 1.0), (0.05, 0.0, 3.0), (2.9, 0.99, 0.7)])
+def test_iteration_matrix_is_one_optlib_step(lr, mu, lam, nesterov):
+    if nesterov and mu == 0:
+        pytest.skip("Nesterov needs a momentum")
+    make = theory.nesterov_iteration_matrix if nesterov else theory.momentum_iteration_matrix
+    T = make(lr, mu, lam)
+    opt = SGD(lr=lr, momentum=mu, nesterov=nesterov)
+    x, state = np.array([0.7]), np.array([0.7, 0.0])
+    for _ in range(20):
+        x = opt.step(x, lam * x)
+        state = T @ state
+        assert np.allclose(state[0], x[0], rtol=1e-12, atol=1e-14)
+        if mu:
+            assert np.allclose(state[1], opt.state["momentum_buffer"][0], rtol=1e-12, atol=1e-14)
+
+
+def test_iteration_matrices_broadcast():
+    T = theory.momentum_iteration_matrix(np.array([[0.1], [0.2]]), 0.5, np.array([1.0, 2.0, 3.0]))
+    assert T.shape == (2, 3, 2, 2)
+    assert np.allclose(T[1, 2], [[1 - 0.6, -0.1], [3.0, 0.5]])
+
+
+def test_charpoly_trace_and_determinant():
+    T = theory.momentum_iteration_matrix(0.7, 0.6, 1.3)
+    assert np.isclose(np.trace(T), 1 + 0.6 - 0.7 * 1.3) and np.isclose(np.linalg.det(T), 0.6)
+    N = theory.nesterov_iteration_matrix(0.7, 0.6, 1.3)
+    assert np.allclose(np.poly(N), [1, -(1.6) * (1 - 0.91), 0.6 * (1 - 0.91)])
+
+
+def test_spectral_radius_2x2_matches_eigvals():
+    rng = np.random.default_rng(0)
+    M = rng.normal(size=(500, 2, 2))
+    assert np.allclose(theory.spectral_radius_2x2(M), np.abs(np.linalg.eigvals(M)).max(axis=-1), rtol=1e-10)
+
+
+def test_spectral_radius_is_exact_at_a_double_root():
+    lam_min, lam_max = 0.01, 1.0
+    lr, mu, rate = theory.momentum_optimal(lam_min, lam_max)
+    T = theory.momentum_iteration_matrix(lr, mu, [lam_min, lam_max])
+    assert np.allclose(theory.spectral_radius_2x2(T), rate, rtol=1e-12, atol=0)
+
+
+def test_rate_at_zero_momentum_is_gradient_descent():
+    lr = np.linspace(0.01, 2.5, 50)
+    assert np.allclose(theory.momentum_rate(lr, 0.0, [0.1, 1.0]), theory.gd_rate(lr, [0.1, 1.0]))
+
+
+GRID = [(lr, mu) for lr, mu in itertools.product([0.3, 1.0, 1.8, 2.6], [0.0, 0.3, 0.6, 0.85])]
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+@pytest.mark.parametrize("lr, mu", GRID)
+def test_predicted_rate_matches_optlib_runs(lr, mu, nesterov):
+    """Per eigendirection, the measured contraction over a long window is the spectral radius."""
+    if nesterov and mu == 0:
+        return
+    q = Quadratic.ill_conditioned(10.0, np.pi / 5)
+    predicted = theory.spectral_radius_2x2(
+        (theory.nesterov_iteration_matrix if nesterov else theory.momentum_iteration_matrix)(lr, mu, q.eigenvalues))
+    stable = theory.momentum_rate(lr, mu, q.eigenvalues, nesterov=nesterov) < 1
+    traj = run(SGD(lr=lr, momentum=mu, nesterov=nesterov), q, q.x0, 400, bound=1e150)
+    assert not traj.diverged or not stable
+    e = eigen_errors(q, traj)
+    # the slowest direction dominates the error: its contraction is momentum_rate
+    i = int(np.argmax(predicted))
+    rho = float(theory.momentum_rate(lr, mu, q.eigenvalues, nesterov=nesterov))
+    assert rho == predicted[i]
+    finite = np.flatnonzero(np.all(np.isfinite(e), axis=-1))
+    stop = int(min(400, finite.max()))
+    start = stop // 2
+    assert stop >= 60
+    measured = envelope_rate(e[:, i], start, stop)
+    # a double root (Jordan block) adds a linear factor: at most 2^(1/(stop-start)) on [n, 2n]
+    assert rho * 0.99 <= measured <= rho * 2 ** (1 / (stop - start)) * 1.01, (i, rho, measured)
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+@pytest.mark.parametrize("mu", [0.1, 0.4, 0.7, 0.9, 0.97])
+def test_convergence_boundary(mu, nesterov):
+    q = Quadratic.ill_conditioned(30.0, 0.4)
+    limit = float(theory.momentum_max_lr(mu, q.eigenvalues[1], nesterov=nesterov))
+    below = run(SGD(lr=0.99 * limit, momentum=mu, nesterov=nesterov), q, q.x0, 6000)
+    above = run(SGD(lr=1.01 * limit, momentum=mu, nesterov=nesterov), q, q.x0, 6000)
+    assert not below.diverged and np.linalg.norm(below.final) < 1e-2 * np.linalg.norm(q.x0)
+    assert above.diverged
+    rates = theory.momentum_rate([0.99 * limit, limit, 1.01 * limit], mu, q.eigenvalues, nesterov=nesterov)
+    assert rates[0] < 1 < rates[2] and np.isclose(rates[1], 1.0)
+
+
+def test_boundary_formulas():
+    assert np.isclose(theory.momentum_max_lr(0.0, 1.0), 2.0)
+    assert np.isclose(theory.momentum_max_lr(0.9, 2.0), 1.9)
+    assert np.isclose(theory.momentum_max_lr(0.9, 1.0, nesterov=True), 3.8 / 2.8)
+
+
+@pytest.mark.parametrize("kappa", [4.0, 25.0, 100.0, 1000.0])
+def test_optimal_parameters(kappa):
+    lam_min, lam_max = 1.0 / kappa, 1.0
+    lr, mu, rate = theory.momentum_optimal(lam_min, lam_max)
+    s = np.sqrt(kappa)
+    assert np.isclose(rate, (s - 1) / (s + 1)) and np.isclose(mu, rate**2)
+    assert np.isclose(lr, (2 / (np.sqrt(lam_min) + np.sqrt(lam_max))) ** 2)
+    # the theorem's lower bound holds over a grid, and the optimum attains it
+    grid = theory.momentum_rate(np.linspace(0.01, 3.99, 400)[:, None], np.linspace(0, 0.995, 200)[None, :],
+                                [lam_min, lam_max])
+    assert grid.min() >= rate - 1e-9
+    assert np.isclose(theory.momentum_rate(lr, mu, [lam_min, lam_max]), rate, atol=1e-9)
+    # every eigenvalue in between has the same modulus sqrt(mu)
+    inner = np.linspace(lam_min, lam_max, 50)
+    assert np.allclose(theory.spectral_radius_2x2(theory.momentum_iteration_matrix(lr, mu, inner)), rate, atol=1e-6)
+    # and better than gradient descent at its best step
+    assert rate < theory.gd_optimal(lam_min, lam_max)[1] or kappa == 1
+
+
+def test_kappa_100_numbers():
+    lr, mu, rate = theory.momentum_optimal(0.01, 1.0)
+    gd_rate = theory.gd_optimal(0.01, 1.0)[1]
+    assert round(rate, 3) == 0.818 and round(gd_rate, 3) == 0.980
+    assert theory.gd_iterations(rate, 1e-6) == 69 and theory.gd_iterations(gd_rate, 1e-6) == 691
+
+
+@pytest.mark.parametrize("kappa, angle", [(100.0, np.pi / 8), (10.0, 0.0), (1000.0, 1.0)])
+def test_optimal_error_is_the_jordan_formula(kappa, angle):
+    q = Quadratic.ill_conditioned(kappa, angle)
+    lr, mu, rate = theory.momentum_optimal(*q.eigenvalues)
+    e = eigen_errors(q, run(SGD(lr=lr, momentum=mu), q, q.x0, 200))
+    F = theory.momentum_optimal_error(200, *q.eigenvalues)
+    assert np.allclose(e, e[0] * F, rtol=1e-8, atol=0)
+    k = np.arange(201)
+    assert np.allclose(np.abs(F[:, 0]), rate**k * (1 + (1 - rate) * k))
+    assert np.allclose(np.abs(F[:, 1]), rate**k * (1 + (1 + rate) * k))
+
+
+def test_gd_at_optimum_reaches_tolerance_in_predicted_steps():
+    q = Quadratic.ill_conditioned(100.0, np.pi / 8)
+    lr, rate = theory.gd_optimal(*q.eigenvalues)
+    e = np.linalg.norm(run(SGD(lr=lr), q, q.x0, 800).params, axis=-1)
+    assert int(np.argmax(e <= 1e-6 * e[0])) == theory.gd_iterations(rate, 1e-6)
+
+
+@pytest.mark.parametrize("mu", [0.0, 0.5, 0.9, 0.99])
+def test_gain_is_the_buffer_under_constant_and_alternating_gradients(mu):
+    g = np.array([2.0])
+    for ratio in (1.0, -1.0, 0.5):
+        calls = itertools.count()
+        traj = run(SGD(lr=0.1, momentum=mu), lambda x: ratio ** next(calls) * g, np.zeros(1), 30)
+        t = np.arange(1, 31)
+        steps = traj.params[:-1, 0] - traj.params[1:, 0]
+        assert np.allclose(steps, 0.1 * theory.momentum_gain(mu, ratio, t) * ratio ** (t - 1) * g[0], rtol=1e-12)
+    assert np.isclose(theory.momentum_gain(mu), 1 / (1 - mu))
+    assert np.isclose(theory.momentum_gain(mu, -1.0), 1 / (1 + mu))
+    assert np.isclose(theory.momentum_gain(0.5, 0.5, 7), 7.0)  # ratio == momentum: no decay
+
+
+def test_exponential_average_is_the_recursion():
+    rng = np.random.default_rng(1)
+    g = rng.normal(size=(40, 3))
+    m, expected = np.zeros(3), []
+    for gt in g:
+        m = 0.8 * m + 0.2 * gt
+        expected.append(m)
+    assert np.allclose(theory.exponential_average(g, 0.8), expected, rtol=1e-13)
+
+
+def test_ema_form_is_sgd_with_rescaled_lr():
+    q = Quadratic.ill_conditioned(20.0, 0.3)
+    beta, lr_ema = 0.95, 0.4
+    traj = run(SGD(lr=(1 - beta) * lr_ema, momentum=beta), q, q.x0, 80)
+    ema = theory.exponential_average(q.grad(traj.params[:-1]), beta)
+    assert np.allclose(traj.params[:-1] - traj.params[1:], lr_ema * ema, rtol=0, atol=1e-14)
+    damped = run(SGD(lr=lr_ema, momentum=beta, dampening=beta), q, q.x0, 80)
+    g = q.grad(damped.params[:-1])
+    t = np.arange(1, 81)[:, None]
+    assert np.allclose((damped.params[:-1] - damped.params[1:]) / lr_ema,
+                       theory.exponential_average(g, beta) + beta**t * g[0], rtol=0, atol=1e-13)
