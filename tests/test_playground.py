@@ -13,7 +13,9 @@ from optlib.widgets.playground import (BOUND, NAMES, RACE_LR, STEPS, SURFACES, c
 
 def status_texts(explorer):
     """The texts of the explorer's animated text artists (divergence labels, notes)."""
-    return [a.get_text() for a in explorer.animated if hasattr(a, "get_text")]
+    texts = [a.get_text() for a in explorer.animated if hasattr(a, "get_text")]
+    legends = [a for a in explorer.animated if hasattr(a, "get_texts")]
+    return texts + [t.get_text() for legend in legends for t in legend.get_texts()]
 
 
 def test_contenders_are_the_book_optimizers_with_their_defaults():
@@ -101,7 +103,7 @@ def test_playground_explorer_labels_a_divergent_learning_rate():
     assert "diverged" in status_texts(explorer)  # the loss panel's label
     explorer.update(SGD=1.0, Adam=10.0)  # Adam at ten times its rate does not diverge
     assert not any("diverged" in text for text in status_texts(explorer))
-    assert any(f"η={10 * RACE_LR['Rosenbrock']['Adam']:.3g}" in text for text in status_texts(explorer))
+    assert f"Adam η={10 * RACE_LR['Rosenbrock']['Adam']:.3g}" in status_texts(explorer)
 
 
 def test_playground_explorer_start_control_moves_the_start():

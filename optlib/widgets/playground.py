@@ -24,9 +24,9 @@ def contender(name, lr):
     return {
         "SGD": lambda: SGD(lr=lr),
         "Momentum": lambda: SGD(lr=lr, momentum=0.9),
-        "RMSprop": lambda: RMSprop(lr=lr),                 # alpha = 0.99, no bias correction
-        "Adam": lambda: Adam(lr=lr),                       # betas = (0.9, 0.999)
-        "AdamW": lambda: AdamW(lr=lr, weight_decay=1e-2),  # torch's default decay
+        "RMSprop": lambda: RMSprop(lr=lr),  # alpha = 0.99
+        "Adam": lambda: Adam(lr=lr),  # betas = (0.9, 0.999)
+        "AdamW": lambda: AdamW(lr=lr, weight_decay=1e-2),
     }[name]()
 
 
@@ -108,16 +108,17 @@ class _RaceFigure:
         self.losses = LossPanel(ax_loss, NAMES, steps, ylim=(1e-12, 1e5))
         self.heads = {name: ax_path.plot([], [], "o", ms=7, mec="black", mew=0.8, color=color(name))[0]
                       for name in NAMES}
-        self.fig.legend(handles=list(self.paths.lines.values()), loc="outside lower center", ncol=len(NAMES),
-                        fontsize=8, frameon=False)
+        # the legend names each optimizer's learning rate, so it changes with the controls
+        self.legend = self.fig.legend(handles=list(self.paths.lines.values()),
+                                      labels=[f"{name} η=0.000" for name in NAMES], loc="outside lower center",
+                                      ncol=len(NAMES), fontsize=8, frameon=False)
         self.title = ax_path.set_title(self.surface, fontsize=10)
-        self.note = ax_loss.text(0.02, 0.03, "", transform=ax_loss.transAxes, fontsize=7.5,
-                                 va="bottom", ha="left", family="monospace",
-                                 bbox=dict(facecolor="white", alpha=0.8, edgecolor="none"))
+        self.clock = ax_loss.set_title("", fontsize=10)
 
     @property
     def artists(self):
-        return self.paths.artists + list(self.heads.values()) + self.losses.artists + [self.note]
+        return (self.paths.artists + list(self.heads.values()) + self.losses.artists
+                + [self.clock, self.legend])
 
     def set_surface(self, surface):
         if surface != self.surface:
@@ -137,8 +138,9 @@ class _RaceFigure:
             self.losses.set_losses(shown)
         else:
             self.losses.set_losses(shown, minimum=SURFACES[self.surface].minimum_value)
-        self.note.set_text("\n".join(f"{name:<8} η={lrs[name]:.3g}" for name in NAMES)
-                           + f"\nstep t = {t}")
+        for text, name in zip(self.legend.get_texts(), NAMES):
+            text.set_text(f"{name} η={lrs[name]:.3g}")
+        self.clock.set_text(f"step t = {t}")
 
 
 def race_explorer(steps=STEPS):
