@@ -225,7 +225,8 @@ class Himmelblau(Objective):
     r"""Himmelblau's function :math:`(x^2 + y - 11)^2 + (x + y^2 - 7)^2`: four minima of value 0."""
 
     name = "Himmelblau"
-    minima = np.array([[3.0, 2.0], [-2.805118, 3.131312], [-3.779310, -3.283186], [3.584428, -1.848126]])
+    minima = np.array([[3.0, 2.0], [-2.805118086952745, 3.131312518250573],
+                       [-3.779310253377747, -3.283185991286170], [3.584428340330492, -1.848126526964404]])
     x0 = np.array([0.0, 0.0])
     xlim = ylim = (-5.0, 5.0)
     log_contours = True

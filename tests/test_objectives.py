@@ -85,9 +85,8 @@ def test_vectorized_over_batches_and_meshes(name):
 
 
 def _gradient_tolerance(f, point):
-    # Himmelblau's three irrational minima are tabulated to 6 decimals: an error of
-    # 5e-7 per coordinate leaves a gradient of up to about |H| * 1e-6 (observed: 4e-5)
-    return 1e-6 * (1 + np.abs(f.hessian(point)).max())
+    # critical points are known to about 15 digits: a gradient of |H| * 1e-13 at most
+    return 1e-13 * (1 + np.abs(f.hessian(point)).max())
 
 
 @pytest.mark.parametrize("name", OBJECTIVES)
