@@ -10,8 +10,12 @@ the same three links in another order.
 
 Hyperparameters may be Python scalars or arrays that broadcast against the
 parameters, so that a grid of configurations runs as one computation.
-Every link works in place on ``u`` and its own state, so that a step costs one
-scratch buffer (``u``) besides the returned parameters.
+Links work in place on ``u`` and their own state. ``TraceMomentum``,
+``ScaleByAdam`` and ``ScaleByLearningRate`` allocate nothing, so a plain SGD,
+momentum or Adam step costs one scratch buffer (``u``) besides the returned
+parameters (``benchmarks/bench_optimizers.py`` measures it). ``AddDecayedWeights``
+and ``ScaleByRms`` make one or two short-lived temporaries of the parameters'
+size: simpler code, at a cost the benchmark prints.
 
 The design follows optax's chainable transformations (Babuschkin et al., 2020),
 with PyTorch's ``torch.optim`` update rules and conventions.
