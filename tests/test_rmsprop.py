@@ -92,3 +92,11 @@ def test_rates_at_zero_and_45_degrees(explorer):
     first, second = (line.get_ydata()[-1] for line in lines(explorer))
     assert abs(first / second - 1) < 0.2
     assert rms_effective_lr(np.array([1.0]), 0.01, EPS)[0] == pytest.approx(0.01)
+
+
+def test_rates_in_the_cycle_sit_at_the_stability_edge(explorer):
+    """At 0 degrees, once in the +-eta/2 cycle, eta/sqrt(v) -> 2/lambda_i for each axis."""
+    explorer.update(alpha=0.9, lr=0.03, angle=0)
+    q = rotated_quadratic(KAPPA, 0)
+    shown = np.array([line.get_ydata()[-1] for line in lines(explorer)])
+    np.testing.assert_allclose(shown, 2 / np.diag(q.A), rtol=0.01)
