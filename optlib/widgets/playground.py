@@ -38,8 +38,8 @@ SURFACES = {
     "quadratic κ=50": Quadratic.ill_conditioned(50.0, angle=np.pi / 6),
 }
 
-# Learning rates of the race, picked by hand from inside each optimizer's working
-# range on each surface (the chapter checks them against its learning-rate sweep).
+# Learning rates of the race, picked by hand below the rate at which each optimizer
+# diverges on each surface (the chapter checks them against its learning-rate sweep).
 RACE_LR = {
     "Rosenbrock": {"SGD": 1e-3, "Momentum": 1e-3, "RMSprop": 1e-2, "Adam": 0.1, "AdamW": 0.1},
     "Beale": {"SGD": 2e-2, "Momentum": 5e-3, "RMSprop": 2e-2, "Adam": 0.1, "AdamW": 0.1},
