@@ -2,10 +2,10 @@ r"""The book's optimizers, with ``torch.optim``'s argument names, defaults and r
 
 Each optimizer is a short chain of links from :mod:`optlib.transforms`::
 
-    SGD      = AddDecayedWeights -> TraceMomentum             -> ScaleByLearningRate
-    RMSprop  = AddDecayedWeights -> ScaleByRms -> TraceMomentum -> ScaleByLearningRate
-    Adam     = AddDecayedWeights -> ScaleByAdam               -> ScaleByLearningRate
-    AdamW    = ScaleByAdam -> AddDecayedWeights               -> ScaleByLearningRate
+    SGD:     AddDecayedWeights, TraceMomentum, ScaleByLearningRate
+    RMSprop: AddDecayedWeights, ScaleByRms, TraceMomentum, ScaleByLearningRate
+    Adam:    AddDecayedWeights, ScaleByAdam, ScaleByLearningRate
+    AdamW:   ScaleByAdam, AddDecayedWeights, ScaleByLearningRate
 
 and one step is :math:`\theta \leftarrow \theta - u`, where :math:`u` is the
 (sign-flipped, if ``maximize``) gradient passed through the chain.

@@ -75,5 +75,5 @@ def test_figures_draw():
     drawn.append(figures.gradient_variance(B, {"a": 1 / B, "b": 1 / B}, {"a": 1 / B, "b": 1 / B}, 4))
     drawn.append(figures.batch_size_curves({1: np.ones(10), 4: np.ones(10)}, {1: 0.1, 4: 0.01}, np.ones(10), 0.1))
     for fig in drawn:
-        png = figures.compact(fig)._repr_png_()
+        png = fig._repr_mimebundle_()["image/png"]
         assert png[:8] == b"\x89PNG\r\n\x1a\n"

@@ -209,31 +209,3 @@ def batch_size_curves(gaps, floors, gd_gap, lr, bins=40):
     ax.grid(True, alpha=0.3)
     legend(ax, loc="lower left")
     return fig
-
-
-class CompactPNG:
-    """A figure rendered once to a small palette PNG, shown by Jupyter through ``_repr_png_``.
-
-    Line art loses nothing visible and the stored notebook stays about three times
-    smaller than with the inline backend's full-colour PNG.
-    """
-
-    def __init__(self, fig):
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        from optlib.widgets import png
-
-        canvas = FigureCanvasAgg(fig)
-        canvas.draw()
-        self.figure, self.data = fig, png(canvas.buffer_rgba())
-
-    def _repr_png_(self):
-        return self.data
-
-    def __repr__(self):
-        return "<figure>"
-
-
-def compact(fig):
-    """Wrap a figure of this module for display in a notebook (see :class:`CompactPNG`)."""
-    return CompactPNG(fig)

@@ -22,13 +22,14 @@ no mathematics: the chapter modules beside this one call :func:`optlib.run` and
 import base64
 import hashlib
 import html
-import io
 import itertools
 import json
 import os
 from dataclasses import dataclass
 
 import numpy as np
+
+from optlib.plotting import png
 
 STATIC_SITE_ENV = "OPTLIB_STATIC_SITE"
 MAX_FRAMES = 64
@@ -72,16 +73,6 @@ def log_values(lo, hi, n):
 def lin_values(lo, hi, n):
     """``n`` values evenly spaced from ``lo`` to ``hi``, rounded to 4 significant digits."""
     return tuple(float(f"{v:.4g}") for v in np.linspace(lo, hi, n))
-
-
-def png(rgba, colors=96):
-    """An RGBA pixel buffer as a small palette PNG (line art loses nothing visible)."""
-    from PIL import Image  # a matplotlib dependency
-
-    image = Image.fromarray(np.asarray(rgba)).convert("RGB").quantize(colors, method=Image.Quantize.MEDIANCUT)
-    buffer = io.BytesIO()
-    image.save(buffer, format="png")
-    return buffer.getvalue()
 
 
 class Explorer:
