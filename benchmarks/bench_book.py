@@ -87,7 +87,7 @@ def main():
     if not args.no_build:
         out = Path(tempfile.mkdtemp(prefix="optlib-build-"))
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "jupyter_book", "build", "-W", "--keep-going", str(ROOT),
+        subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", "-W", "--keep-going", str(ROOT),
                         "--path-output", str(out)], check=True, capture_output=True)
         print(f"clean site build, every notebook executed: {time.perf_counter() - start:.1f} s "
               f"(target: well under 120 s)")

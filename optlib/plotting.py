@@ -93,7 +93,7 @@ class PathPanel:
 
     def __init__(self, ax, objective, names, levels=20):
         self.ax = ax
-        self.surface = []
+        self.surface, self.maps = [], {}
         self.lines = {}
         for i, name in enumerate(names):
             (self.lines[name],) = ax.plot([], [], "o-", ms=2.5, lw=1.3, color=color(name, i), label=name)
@@ -109,10 +109,21 @@ class PathPanel:
         return [*self.lines.values(), self.start, self.status]
 
     def set_objective(self, objective, levels=20):
-        """Redraw the contour map (only when the surface itself changes)."""
+        """Show the contour map of ``objective``; a map drawn before is kept and shown again."""
+        key = (type(objective).__name__, repr(sorted((k, repr(v)) for k, v in vars(objective).items())), levels)
         for artist in self.surface:
-            artist.remove()
-        self.surface = contour(self.ax, objective, levels)
+            artist.set_visible(False)
+        if key not in self.maps:
+            if len(self.maps) >= 16:  # bound the memory of an explorer with many surfaces
+                for artist in (a for artists in self.maps.values() for a in artists):
+                    artist.remove()
+                self.maps.clear()
+            self.maps[key] = contour(self.ax, objective, levels)
+        self.surface = self.maps[key]
+        for artist in self.surface:
+            artist.set_visible(True)
+        self.ax.set_xlim(*objective.xlim)
+        self.ax.set_ylim(*objective.ylim)
         self.objective = objective
 
     def set_paths(self, trajectories):

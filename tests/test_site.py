@@ -52,7 +52,7 @@ def site(tmp_path_factory):
         html = Path(os.environ["OPTLIB_SITE_DIR"]).resolve()
     else:
         out = tmp_path_factory.mktemp("site")
-        subprocess.run([sys.executable, "-m", "jupyter_book", "build", "-W", "--keep-going", str(ROOT),
+        subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", "-W", "--keep-going", str(ROOT),
                         "--path-output", str(out)], check=True, capture_output=True)
         html = out / "_build" / "html"
     assert (html / "book" / "intro.html").is_file(), f"no built site in {html}"

@@ -85,10 +85,11 @@ class Explorer:
         controls: the :class:`Control` objects, in display order.
         alt: a one-sentence description of the figure (alt text on the website).
         animated: the artists that ``update`` changes for every control value
-            (lines, labels). Everything else is the background: it is drawn once
-            and reused (blitting), and redrawn only after a change of one of the
-            ``redraw_on`` controls (those that change axes, contours or limits).
-        redraw_on: names of the controls whose change redraws the background.
+            (lines, labels). Everything else is the background: it must depend on
+            the ``redraw_on`` controls alone; it is drawn once for each of their
+            combinations, kept, and reused (blitting).
+        redraw_on: names of the controls that change the background (axes,
+            contours, limits).
     """
 
     def __init__(self, figure, update, controls, alt, animated=(), redraw_on=()):
@@ -100,7 +101,7 @@ class Explorer:
         for artist in self.animated:
             artist.set_animated(True)
         self.values = {c.name: c.default for c in self.controls}
-        self._background = None
+        self._backgrounds = {}  # pixels of the background, by the redraw_on controls' values
         self.update()
         self.canvas.draw()  # lay out once (constrained layout), then keep the layout fixed
         figure.set_layout_engine("none")
@@ -110,19 +111,22 @@ class Explorer:
         unknown = set(changes) - set(self.values)
         if unknown:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; controls are {list(self.values)}")
-        if self.redraw_on & {k for k, v in changes.items() if v != self.values[k]} or not changes:
-            self._background = None
+        if not changes:
+            self._backgrounds.clear()
         self.values.update(changes)
         self._update(**self.values)
         return self
 
     def render(self):
         """Draw the figure into the canvas: the background from cache, then the animated artists."""
-        if self._background is None:
+        key = tuple(self.values[name] for name in sorted(self.redraw_on))
+        if key not in self._backgrounds:
+            if len(self._backgrounds) >= MAX_FRAMES:
+                self._backgrounds.clear()
             self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.figure.bbox)
+            self._backgrounds[key] = self.canvas.copy_from_bbox(self.figure.bbox)
         else:
-            self.canvas.restore_region(self._background)
+            self.canvas.restore_region(self._backgrounds[key])
         for artist in self.animated:
             self.figure.draw_artist(artist)
         return self.canvas.buffer_rgba()
