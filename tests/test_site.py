@@ -1,7 +1,7 @@
 """The built website, in a real browser (Debian's headless Chromium, driven by Playwright).
 
 Every page loads without console errors or third-party requests, its mathematics is
-typeset, its images load, and on every chapter a kernel-free explorer changes its
+typeset, its images load and have alt texts, and on every chapter a kernel-free explorer changes its
 figure when its control moves. A screenshot of each page is saved under
 ``_build/screenshots/`` for review.
 
@@ -138,6 +138,9 @@ def test_images_load(page_at, name):
     broken = page.evaluate("""() => Array.from(document.images)
         .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src.slice(0, 80))""")
     assert broken == []
+    no_alt = page.evaluate("""() => Array.from(document.images)
+        .filter(img => !img.alt || img.alt.includes('_images/')).map(img => img.src.slice(0, 80))""")
+    assert no_alt == [], "every figure needs an alt text (its caption)"
 
 
 @pytest.mark.parametrize("name", CHAPTERS)

@@ -9,11 +9,16 @@
    ``django-static-mathjax`` package on PyPI (MathJax 3, plain static files; it
    needs no Django), installed with the rest of ``requirements.txt``.
 3. Work around a Jupyter Book 1.x bug that declares a script constant twice.
+4. Give every figure that a notebook cell outputs an alt text: its caption, the
+   paragraph that follows (or precedes) the cell, as the chapters write them.
 """
 
 import os
+import re
 import shutil
 from pathlib import Path
+
+from docutils import nodes
 
 from optlib.widgets import STATIC_SITE_ENV
 
@@ -55,6 +60,34 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     context["script_files"] = unique
 
 
+def _is_cell(node):
+    return "cell" in getattr(node, "get", lambda *_: [])("classes", [])
+
+
+def caption_alt_texts(app, doctree, docname):
+    """Alt text for figures output by cells: the paragraph written after the figure.
+
+    The chapters caption a figure in the paragraph that follows its cell (other cells may
+    come between); failing that, the paragraph before it.
+    """
+    for image in doctree.findall(nodes.image):
+        if image.get("alt"):
+            continue
+        cell = image.parent
+        while cell is not None and not _is_cell(cell):
+            cell = cell.parent
+        if cell is None or cell.parent is None:
+            continue
+        siblings, i = cell.parent.children, cell.parent.index(cell)
+        after = [n for n in siblings[i + 1:] if not _is_cell(n)][:1]
+        before = [n for n in reversed(siblings[:i]) if not _is_cell(n)][:1]
+        for node in after + before:
+            if isinstance(node, nodes.paragraph):
+                text = re.sub(r"\s+", " ", node.astext()).strip()
+                image["alt"] = text if len(text) <= 400 else text[:397] + "..."
+                break
+
+
 def setup(app):
     os.environ[STATIC_SITE_ENV] = "1"
     if not (mathjax_source() / "tex-mml-chtml.js").is_file():
@@ -62,5 +95,6 @@ def setup(app):
     app.connect("config-inited", use_local_mathjax)
     app.connect("build-finished", copy_mathjax)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)  # after the others
+    app.connect("doctree-resolved", caption_alt_texts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
