@@ -92,3 +92,32 @@ def test_fallback_outside_the_site_build_is_one_frame(explorer, monkeypatch):
     bundle = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" not in bundle
     assert 'type="range"' in bundle["text/html"]
+
+
+def test_a_play_control_gets_a_play_button_live_and_on_the_site(explorer):
+    playing = [c for c in explorer.controls if c.play]
+    assert explorer.static_html(full=True).count("data-play=") == len(playing)
+    import ipywidgets
+
+    box = explorer.widget()
+    players = [w for row in box.children[0].children
+               for w in getattr(row, "children", ()) if isinstance(w, ipywidgets.Play)]
+    assert len(players) == len(playing)
+    for player, c in zip(players, playing):
+        assert player.max == len(c.values) - 1
+
+
+def test_compact_png_keeps_the_optimizer_colours_apart():
+    """The five optimizers' colours cover few pixels of a frame; the palette must keep each."""
+    import io
+
+    from PIL import Image
+
+    from optlib.plotting import COLORS
+    from optlib.widgets.playground import NAMES, race_explorer
+
+    frame = race_explorer().update(step=50).png()
+    rgb = np.asarray(Image.open(io.BytesIO(frame)).convert("RGB")).reshape(-1, 3).astype(int)
+    for name in NAMES:
+        target = np.array([int(COLORS[name][k:k + 2], 16) for k in (1, 3, 5)])
+        assert np.abs(rgb - target).max(axis=1).min() <= 8, name

@@ -161,3 +161,17 @@ def test_an_explorer_responds_without_a_kernel(page_at, name):
             assert explorer.locator("output").first.inner_text() != label_before
             moved += 1
     assert moved == explorers.count(), f"{explorers.count() - moved} explorer(s) on {name} did not respond"
+
+
+def test_the_race_plays_without_a_kernel(page_at):
+    page = page_at("playground")
+    explorer = page.locator(".optlib-explorer:has(button[data-play])").first
+    button = explorer.locator("button[data-play]")
+    slider = explorer.locator('input[type="range"][data-index="1"]')
+    button.click()  # at the last step, play restarts from step 0
+    assert slider.input_value() == "0"
+    seen = set()
+    for _ in range(4):
+        page.wait_for_timeout(700)
+        seen.add(explorer.locator("img").get_attribute("src"))
+    assert len(seen) >= 3 and int(slider.input_value()) >= 3

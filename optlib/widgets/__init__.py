@@ -33,6 +33,7 @@ from optlib.plotting import png
 
 STATIC_SITE_ENV = "OPTLIB_STATIC_SITE"
 MAX_FRAMES = 64
+PLAY_INTERVAL_MS = 600
 
 
 @dataclass
@@ -41,6 +42,8 @@ class Control:
 
     ``values`` are the slider's positions in Jupyter; ``static`` (a subset, by
     default about seven evenly spread values) are rendered for the website.
+    With ``play``, a play button steps through the values: an animation, live and
+    on the website alike (for a time control such as the step of a race).
     """
 
     name: str
@@ -49,6 +52,7 @@ class Control:
     default: object
     static: tuple = None
     fmt: str = "{:.3g}"
+    play: bool = False
 
     def __post_init__(self):
         self.values = tuple(self.values)
@@ -153,6 +157,11 @@ class Explorer:
                 image.value = self.png()
 
             slider.observe(on_change, names="value")
+            if c.play:
+                player = w.Play(min=0, max=len(c.values) - 1, value=c.values.index(c.default),
+                                interval=PLAY_INTERVAL_MS, description=f"play {c.label}")
+                w.jslink((player, "value"), (slider, "index"))
+                slider = w.HBox([player, slider])
             sliders.append(slider)
         return w.VBox([w.HBox(sliders, layout=w.Layout(flex_flow="row wrap")), image])
 
@@ -182,7 +191,9 @@ class Explorer:
                 f'<label style="margin-right:1.5em;white-space:nowrap">{html.escape(c.label)} = '
                 f'<output>{html.escape(c.text(self.values[c.name]))}</output> '
                 f'<input type="range" min="0" max="{len(c.static) - 1}" step="1" value="{start}" '
-                f'data-index="{i}" aria-label="{html.escape(c.label)}" style="vertical-align:middle"></label>')
+                f'data-index="{i}" aria-label="{html.escape(c.label)}" style="vertical-align:middle">'
+                + (f' <button type="button" data-play="{i}" aria-label="play {html.escape(c.label)}">▶</button>'
+                   if c.play else "") + '</label>')
         img = (f'<img src="data:image/png;base64,{encoded[0] if not full else encoded[self._frame_index()]}" '
                f'alt="{html.escape(self.alt)}" style="max-width:100%">')
         if not full:
@@ -195,8 +206,16 @@ class Explorer:
             "function show(){var k=0;inputs.forEach(function(input,i){var j=+input.value;"
             "k=k*sizes[i]+j;input.previousElementSibling.textContent=labels[i][j];});"
             "img.src='data:image/png;base64,'+frames[k];}"
-            "inputs.forEach(function(input){input.addEventListener('input',show);});})();"
-        ) % (json.dumps(uid), json.dumps(encoded), json.dumps(labels), json.dumps(sizes))
+            "inputs.forEach(function(input){input.addEventListener('input',show);});"
+            # a play button advances its slider one frame per interval, to the end
+            "root.querySelectorAll('button[data-play]').forEach(function(button){"
+            "var input=inputs[+button.dataset.play],timer=null;"
+            "function stop(){clearInterval(timer);timer=null;button.textContent='\\u25B6';}"
+            "button.addEventListener('click',function(){if(timer){stop();return;}"
+            "if(+input.value>=+input.max){input.value=0;show();}button.textContent='\\u275A\\u275A';"
+            "timer=setInterval(function(){if(+input.value>=+input.max){stop();return;}"
+            "input.value=+input.value+1;show();},%d);});});})();"
+        ) % (json.dumps(uid), json.dumps(encoded), json.dumps(labels), json.dumps(sizes), PLAY_INTERVAL_MS)
         return (f'<div class="optlib-explorer" id="{uid}"><div>{"".join(rows)}</div>{img}'
                 f'<script>{script}</script></div>')
 

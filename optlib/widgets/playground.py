@@ -153,7 +153,8 @@ def race_explorer(steps=STEPS):
         view.show(race(surface, steps=steps), RACE_LR[surface], step)
 
     controls = [Control("surface", "surface", tuple(SURFACES), "Rosenbrock"),
-                Control("step", "step t", checkpoints, checkpoints[-1], static=checkpoints, fmt="{:d}")]
+                Control("step", "step t", checkpoints, checkpoints[-1], static=checkpoints, fmt="{:d}",
+                        play=True)]
     return Explorer(view.fig, update, controls, animated=view.artists, redraw_on={"surface"},
                     alt="SGD, Momentum, RMSprop, Adam and AdamW racing from the same start on a chosen "
                         "surface, their paths and losses up to a chosen step.")
