@@ -7,7 +7,7 @@ is stopped there: its later entries are NaN and ``diverged_at`` records the
 step. Overflow inside a diverging run raises no warning and no exception.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -22,11 +22,15 @@ class Trajectory:
             ``None`` when only a gradient was given.
         diverged_at: integer array ``(...)``: the first step whose parameters were
             non-finite or out of bounds, or -1 where the run did not diverge.
+        state: the optimizer's state entries named in ``run(record=...)``, each an
+            array ``(steps, ...)`` whose row ``t - 1`` is the entry after step ``t``
+            (NaN after the whole batch diverged).
     """
 
     params: np.ndarray
     loss: np.ndarray | None
     diverged_at: np.ndarray
+    state: dict = field(default_factory=dict)
 
     @property
     def diverged(self):
@@ -53,7 +57,7 @@ def _loss_and_grad(objective_or_grad, x):
     return None, out
 
 
-def run(optimizer, objective_or_grad, x0, steps, bound=1e6):
+def run(optimizer, objective_or_grad, x0, steps, bound=1e6, record=()):
     """Run ``optimizer`` for ``steps`` steps from ``x0``.
 
     Args:
@@ -65,6 +69,8 @@ def run(optimizer, objective_or_grad, x0, steps, bound=1e6):
             optimizer broadcast against it and add leading batch axes.
         steps: number of optimizer steps.
         bound: a parameter whose magnitude exceeds it counts as divergence.
+        record: names of ``optimizer.state`` entries (``"m"``, ``"v"``, ``"v_hat"``, ...)
+            to keep after every step, in ``Trajectory.state``.
 
     Returns:
         A :class:`Trajectory`.
@@ -79,7 +85,7 @@ def run(optimizer, objective_or_grad, x0, steps, bound=1e6):
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(float)
     optimizer.reset()
-    params, losses = [], []
+    params, losses, recorded = [], [], {name: [] for name in record}
     with np.errstate(all="ignore"):
         loss, grad = _loss_and_grad(objective_or_grad, x)
         for t in range(int(steps) + 1):
@@ -91,6 +97,11 @@ def run(optimizer, objective_or_grad, x0, steps, bound=1e6):
                     diverged_at = np.broadcast_to(diverged_at, x.shape[:-1]).copy()
                     params = [np.broadcast_to(p, x.shape) for p in params]
                     losses = [None if l is None else np.broadcast_to(l, x.shape[:-1]) for l in losses]
+                state = optimizer.state if record else {}
+                for name in record:
+                    if name not in state:
+                        raise ValueError(f"Invalid record name: {name!r}; the state holds {sorted(state)}")
+                    recorded[name].append(np.array(state[name], dtype=float))
                 loss, grad = _loss_and_grad(objective_or_grad, x)
             bad = ~np.all(np.isfinite(x) & (np.abs(x) <= bound), axis=-1)
             if loss is not None:
@@ -113,4 +124,6 @@ def run(optimizer, objective_or_grad, x0, steps, bound=1e6):
     else:
         fill = [np.full(np.shape(losses[0]), np.nan)] * (int(steps) + 1 - n)
         loss_array = np.stack([np.asarray(l, dtype=float) for l in losses] + fill)
-    return Trajectory(params=params, loss=loss_array, diverged_at=diverged_at)
+    state = {name: np.stack(rows + [np.full_like(rows[0], np.nan)] * (int(steps) - len(rows)))
+             for name, rows in recorded.items() if rows}
+    return Trajectory(params=params, loss=loss_array, diverged_at=diverged_at, state=state)

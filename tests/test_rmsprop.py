@@ -7,7 +7,7 @@ import pytest
 
 from optlib import RMSprop, run
 from optlib.theory import rms_effective_lr, rms_step_bound
-from optlib.widgets.rmsprop import EPS, KAPPA, STEPS, rotated_quadratic, rotation_explorer, run_recording_v
+from optlib.widgets.rmsprop import EPS, KAPPA, STEPS, rotated_quadratic, rotation_explorer
 
 
 @pytest.fixture(scope="module")
@@ -18,18 +18,6 @@ def explorer():
 def lines(explorer):
     ax_lr = explorer.figure.axes[1]
     return [line for line in ax_lr.lines if line.get_label().startswith("RMSprop")]
-
-
-def test_recorded_v_is_the_optimizer_state_after_every_step():
-    q = rotated_quadratic(KAPPA, 30)
-    traj, v = run_recording_v(RMSprop(lr=0.02, alpha=0.95), q, 50)
-    opt = RMSprop(lr=0.02, alpha=0.95)
-    theta = q.x0
-    for t in range(50):
-        theta = opt.step(theta, q.grad(theta))
-        np.testing.assert_array_equal(v[t], opt.state["v"])
-        np.testing.assert_array_equal(traj.params[t + 1], theta)
-    np.testing.assert_array_equal(traj.params, run(RMSprop(lr=0.02, alpha=0.95), q, q.x0, 50).params)
 
 
 @pytest.mark.parametrize("alpha, lr, angle", [(0.99, 0.01, 0), (0.9, 0.1, 45), (0.999, 0.003, 15)])

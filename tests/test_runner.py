@@ -154,3 +154,30 @@ def test_invalid_steps_and_bound_raise(kwargs):
 def test_scalar_start_raises():
     with pytest.raises(ValueError):
         run(SGD(lr=0.1), QUADRATIC, 1.0, 10)
+
+
+def test_record_keeps_the_optimizer_state_after_every_step():
+    from optlib import RMSprop
+
+    q = Quadratic.ill_conditioned(10.0, 0.5)
+    traj = run(RMSprop(lr=0.02, alpha=0.95), q, q.x0, 50, record=("v",))
+    opt, theta = RMSprop(lr=0.02, alpha=0.95), q.x0
+    for t in range(50):
+        theta = opt.step(theta, q.grad(theta))
+        np.testing.assert_array_equal(traj.state["v"][t], opt.state["v"])
+        np.testing.assert_array_equal(traj.params[t + 1], theta)
+    np.testing.assert_array_equal(traj.params, run(RMSprop(lr=0.02, alpha=0.95), q, q.x0, 50).params)
+    assert run(RMSprop(), q, q.x0, 5).state == {}
+
+
+def test_record_of_a_diverged_run_is_padded_with_nan():
+    q = Quadratic.ill_conditioned(10.0)
+    traj = run(SGD(lr=5.0, momentum=0.5), q, q.x0, 100, record=("momentum_buffer",))  # 5 > 2 + 2 mu
+    assert traj.diverged and traj.state["momentum_buffer"].shape == (100, 2)
+    assert np.isnan(traj.state["momentum_buffer"][-1]).all()
+
+
+def test_record_of_an_unknown_state_entry_is_an_error():
+    q = Quadratic.ill_conditioned(10.0)
+    with pytest.raises(ValueError, match="Invalid record name: 'm'"):
+        run(SGD(lr=0.1), q, q.x0, 3, record=("m",))

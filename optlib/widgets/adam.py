@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from optlib import Adam
+from optlib import Adam, run
 from optlib.plotting import color, figure
 from optlib.widgets import Control, Explorer
 
@@ -10,28 +10,21 @@ from optlib.widgets import Control, Explorer
 def moment_trace(optimizer, grads, theta0=0.0):
     """Feed the gradient stream ``grads`` (shape ``(T, ...)``) to ``optimizer``; keep its state after every step.
 
-    The gradients do not depend on the parameters (a stream of given numbers), so
-    this is a plain loop over ``optimizer.step``: the rule itself stays in optlib.
-    Returns arrays of shape ``(T, ...)``: ``m``, ``v``, ``m_hat``, ``v_hat`` read
-    from ``optimizer.state``, ``step`` the actual step :math:`\\theta_t - \\theta_{t+1}`,
-    and ``step_uncorrected`` the step the same moments would give without bias
-    correction, :math:`\\eta\\, m_t / (\\sqrt{v_t} + \\epsilon)`.
+    The gradients do not depend on the parameters (a stream of given numbers); the
+    run is :func:`optlib.run` with ``record``. Returns arrays of shape ``(T, ...)``:
+    ``m``, ``v``, ``m_hat``, ``v_hat`` from ``optimizer.state``, ``step`` the actual
+    step :math:`\\theta_t - \\theta_{t+1}`, and ``step_uncorrected`` the step the same
+    moments would give without bias correction, :math:`\\eta\\, m_t / (\\sqrt{v_t} + \\epsilon)`.
     """
     grads = np.asarray(grads, dtype=float)
-    optimizer.reset()
     lr, eps = optimizer.hyperparameters["lr"], optimizer.hyperparameters["eps"]
-    theta = np.full(grads.shape[1:], theta0)
-    keys = ("m", "v", "m_hat", "v_hat")
-    trace = {k: [] for k in keys + ("step", "step_uncorrected")}
-    for g in grads:
-        new = optimizer.step(theta, g)
-        state = optimizer.state
-        for k in keys:
-            trace[k].append(np.copy(state[k]))
-        trace["step"].append(theta - new)
-        trace["step_uncorrected"].append(lr * state["m"] / (np.sqrt(state["v"]) + eps))
-        theta = new
-    return {k: np.array(v) for k, v in trace.items()}
+    x0 = np.full(grads.shape[1:] or (1,), theta0)  # the runner wants a parameter axis
+    stream = lambda theta: grads[min(optimizer.t, len(grads) - 1)].reshape(x0.shape)  # g_{t+1} after step t
+    traj = run(optimizer, stream, x0, len(grads), bound=np.inf, record=("m", "v", "m_hat", "v_hat"))
+    trace = {k: v.reshape(grads.shape) for k, v in traj.state.items()}
+    trace["step"] = -np.diff(traj.params, axis=0).reshape(grads.shape)
+    trace["step_uncorrected"] = lr * trace["m"] / (np.sqrt(trace["v"]) + eps)
+    return trace
 
 
 def noisy_gradients(steps, mean=1.0, std=0.5, seed=0, runs=None):

@@ -20,23 +20,6 @@ def rotated_quadratic(kappa, angle_deg):
     return q
 
 
-def run_recording_v(optimizer, objective, steps, bound=100.0):
-    """:func:`optlib.run` that also keeps ``optimizer.state['v']`` after every step.
-
-    Returns the trajectory and an array ``(steps, d)`` whose row ``t - 1`` is the
-    :math:`v_t` that step ``t`` divided by (fewer rows if the run diverged).
-    """
-    history = []
-
-    def loss_and_grad(x):
-        if optimizer.t:  # called after each step; not before the first
-            history.append(optimizer.state["v"].copy())
-        return objective.value(x), objective.grad(x)
-
-    trajectory = run(optimizer, loss_and_grad, objective.x0, steps, bound=bound)
-    return trajectory, np.array(history)
-
-
 def rotation_explorer(kappa=KAPPA, steps=STEPS):
     """RMSprop on a quadratic of condition number ``kappa`` whose axes are rotated by an angle.
 
@@ -70,7 +53,8 @@ def rotation_explorer(kappa=KAPPA, steps=STEPS):
         q = rotated_quadratic(kappa, angle)
         if paths.objective.A.tolist() != q.A.tolist():
             paths.set_objective(q)
-        rms, v = run_recording_v(RMSprop(lr=lr, alpha=alpha, eps=EPS), q, steps)
+        rms = run(RMSprop(lr=lr, alpha=alpha, eps=EPS), q, q.x0, steps, bound=100.0, record=("v",))
+        v = rms.state["v"]
         paths.set_paths({"RMSprop": rms})
         effective = rms_effective_lr(v, lr, EPS)
         lr1.set_data(t[: len(effective)], effective[:, 0])
