@@ -11,7 +11,7 @@ from optlib.runner import Trajectory, run
 
 __all__ = ["SGD", "RMSprop", "Adam", "AdamW", "Optimizer", "run", "Trajectory", "Objective",
            "Quadratic", "Saddle", "MonkeySaddle", "Rosenbrock", "Beale", "Himmelblau", "DoubleWell"]
-from optlib.data import make_classification, make_regression, minibatches, train_test_split
+from optlib.data import book_seed, make_classification, make_regression, minibatches, train_test_split
 from optlib.models import MLP, LinearRegression, LogisticRegression, full_batch_objective, minibatch_objective
-__all__ += ["make_regression", "make_classification", "train_test_split", "minibatches", "LinearRegression",
+__all__ += ["book_seed", "make_regression", "make_classification", "train_test_split", "minibatches", "LinearRegression",
             "LogisticRegression", "MLP", "full_batch_objective", "minibatch_objective"]

@@ -18,9 +18,41 @@ References: the moons follow ``sklearn.datasets.make_moons`` (Pedregosa et al.,
 learning*, SIAM Review (2018), section 4.
 """
 
+import os
 from typing import NamedTuple
 
 import numpy as np
+
+SEED_ENV = "OPTLIB_SEED"
+
+
+def book_seed():
+    """The seed every random draw of the book derives from: ``$OPTLIB_SEED``, or 0 when unset.
+
+    Each chapter reads it once (``seed = book_seed()``) and passes ``seed``, or
+    ``seed + k`` for its k-th independent stream, to every function that draws.
+    Unset, it is 0 and the stored notebooks are reproduced exactly; set to another
+    integer, every data set, initialisation, minibatch order and random matrix of
+    the chapter changes, and its hidden checks must still pass (``tests/test_seeds.py``).
+
+    Raises:
+        ValueError: if ``OPTLIB_SEED`` is set to anything but an integer >= 0.
+
+    Example:
+        >>> import os
+        >>> book_seed() == int(os.environ.get("OPTLIB_SEED") or 0)
+        True
+    """
+    text = os.environ.get(SEED_ENV, "").strip()
+    if not text:
+        return 0
+    try:
+        seed = int(text)
+    except ValueError:
+        seed = -1
+    if seed < 0:
+        raise ValueError(f"Invalid {SEED_ENV}: {text!r} (an integer >= 0 is expected)")
+    return seed
 
 
 class RegressionData(NamedTuple):
