@@ -6,7 +6,10 @@ leading axes are independent configurations (for example the grid that a
 learning-rate array of shape ``(20, 1, 1)`` and a weight-decay array of shape
 ``(1, 20, 1)`` create in an optimizer), and ``loss``, ``loss_and_grad``,
 ``predict`` and ``error_rate`` compute all of them at once with ``einsum``.
-The data ``X`` ``(n, d)`` and ``y`` ``(n,)`` are shared by the whole batch.
+The data ``X`` ``(n, d)`` and ``y`` ``(n,)`` are shared by the whole batch, or
+stacked, ``X`` ``(..., n, d)`` and ``y`` ``(..., n)``: one data set per entry of
+the last batch axes of ``theta``, which they broadcast against (a different draw
+of the data for each seed of a repeated experiment).
 
 The models hold no regularisation term: weight decay belongs to the optimizer
 (see :class:`optlib.AdamW`). Their losses are means over the examples, so a
@@ -47,13 +50,13 @@ class Model:
         theta, X = np.asarray(theta, dtype=float), np.asarray(X, dtype=float)
         if theta.ndim == 0 or theta.shape[-1] != self.n_params:
             raise ValueError(f"theta must have shape (..., {self.n_params}), got {theta.shape}")
-        if X.ndim != 2 or X.shape[1] != self.d_in:
-            raise ValueError(f"X must have shape (n, {self.d_in}), got {X.shape}")
+        if X.ndim < 2 or X.shape[-1] != self.d_in:
+            raise ValueError(f"X must have shape (..., n, {self.d_in}), got {X.shape}")
         if y is None:
             return theta, X
         y = np.asarray(y, dtype=float)
-        if y.shape != X.shape[:1]:
-            raise ValueError(f"y must have shape ({len(X)},), got {y.shape}")
+        if y.shape != X.shape[:-1]:
+            raise ValueError(f"y must have shape {X.shape[:-1]}, got {y.shape}")
         return theta, X, y
 
     def loss(self, theta, X, y):
@@ -105,7 +108,7 @@ class LinearRegression(Model):
     def predict(self, theta, X):
         """The predictions :math:`w^\\top x_i + b`, shape ``theta.shape[:-1] + (n,)``."""
         theta, X = self._check(theta, X)
-        return np.einsum("nd,...d->...n", X, theta[..., :-1]) + theta[..., -1:]
+        return np.einsum("...nd,...d->...n", X, theta[..., :-1]) + theta[..., -1:]
 
     def loss(self, theta, X, y):
         theta, X, y = self._check(theta, X, y)
@@ -115,8 +118,8 @@ class LinearRegression(Model):
     def loss_and_grad(self, theta, X, y):
         theta, X, y = self._check(theta, X, y)
         r = self.predict(theta, X) - y  # residuals (..., n)
-        n = len(X)
-        grad_w = np.einsum("...n,nd->...d", r, X) / n
+        n = X.shape[-2]
+        grad_w = np.einsum("...n,...nd->...d", r, X) / n
         grad_b = np.mean(r, axis=-1, keepdims=True)
         return 0.5 * np.mean(r * r, axis=-1), np.concatenate([grad_w, grad_b], axis=-1)
 
@@ -171,13 +174,13 @@ class LogisticRegression(_BinaryClassifier):
     def logits(self, theta, X):
         """:math:`z_i = w^\\top x_i + b`, shape ``theta.shape[:-1] + (n,)``."""
         theta, X = self._check(theta, X)
-        return np.einsum("nd,...d->...n", X, theta[..., :-1]) + theta[..., -1:]
+        return np.einsum("...nd,...d->...n", X, theta[..., :-1]) + theta[..., -1:]
 
     def loss_and_grad(self, theta, X, y):
         theta, X, y = self._check(theta, X, y)
         z = self.logits(theta, X)
-        dz = (_sigmoid(z) - y) / len(X)  # dL/dz_i
-        grad = np.concatenate([np.einsum("...n,nd->...d", dz, X), dz.sum(-1, keepdims=True)], axis=-1)
+        dz = (_sigmoid(z) - y) / X.shape[-2]  # dL/dz_i
+        grad = np.concatenate([np.einsum("...n,...nd->...d", dz, X), dz.sum(-1, keepdims=True)], axis=-1)
         return _binary_cross_entropy(z, y), grad
 
 
@@ -239,7 +242,7 @@ class MLP(_BinaryClassifier):
 
     def _forward(self, theta, X):
         W1, b1, w2, b2 = self.unpack(theta)
-        H = np.tanh(np.einsum("nd,...hd->...nh", X, W1) + b1[..., None, :])  # (..., n, hidden)
+        H = np.tanh(np.einsum("...nd,...hd->...nh", X, W1) + b1[..., None, :])  # (..., n, hidden)
         z = np.einsum("...nh,...h->...n", H, w2) + b2[..., None]
         return H, z
 
@@ -252,11 +255,11 @@ class MLP(_BinaryClassifier):
         theta, X, y = self._check(theta, X, y)
         H, z = self._forward(theta, X)
         w2 = self.unpack(theta)[2]
-        delta = (_sigmoid(z) - y) / len(X)  # dL/dz_i
+        delta = (_sigmoid(z) - y) / X.shape[-2]  # dL/dz_i
         grad_w2 = np.einsum("...n,...nh->...h", delta, H)
         grad_b2 = delta.sum(-1, keepdims=True)
         A = delta[..., :, None] * w2[..., None, :] * (1 - H * H)  # dL/d(pre-activation), (..., n, h)
-        grad_W1 = np.einsum("...nh,nd->...hd", A, X)
+        grad_W1 = np.einsum("...nh,...nd->...hd", A, X)
         grad_b1 = A.sum(-2)
         grad = np.concatenate([grad_W1.reshape(theta.shape[:-1] + (-1,)), grad_b1, grad_w2, grad_b2],
                               axis=-1)
@@ -288,16 +291,42 @@ def minibatch_objective(model, X, y, batch_size, seed=0, replace=False, drop_las
     ``run`` evaluates once before the first step, so a run of ``steps`` steps
     consumes ``steps + 1`` batches.
 
+    Stacked data sets, ``X`` ``(..., n, d)`` and ``y`` ``(..., n)``, each get their
+    own stream of batches, seeded by the matching entry of ``seed`` (an array that
+    broadcasts to ``X.shape[:-2]``): a repeated experiment with its own data draw
+    and minibatch order per seed runs as one batched computation.
+
     Args:
         model: a model of this module.
-        X, y: the training set.
+        X, y: the training set, or stacked training sets.
         batch_size, seed, replace, drop_last: as in :func:`optlib.data.minibatches`.
+
+    Example:
+        >>> from optlib.data import make_classification
+        >>> seeds = [0, 1, 2]
+        >>> X, y = (np.stack(a) for a in zip(*(make_classification(n=40, seed=s) for s in seeds)))
+        >>> model = MLP(2, 8)
+        >>> objective = minibatch_objective(model, X, y, batch_size=10, seed=seeds)
+        >>> loss, grad = objective(model.init(seed=0, batch_shape=(5, 3)))  # 5 configurations x 3 seeds
+        >>> loss.shape, grad.shape
+        ((5, 3), (5, 3, 33))
     """
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
-    batches = minibatches(len(X), batch_size, seed, replace=replace, drop_last=drop_last)
+    if X.ndim == 2:
+        batches = minibatches(len(X), batch_size, seed, replace=replace, drop_last=drop_last)
 
-    def objective(theta):
-        i = next(batches)
-        return model.loss_and_grad(theta, X[i], y[i])
+        def objective(theta):
+            i = next(batches)
+            return model.loss_and_grad(theta, X[i], y[i])
 
-    return objective
+        return objective
+    sets = X.shape[:-2]
+    streams = [minibatches(X.shape[-2], batch_size, int(s), replace=replace, drop_last=drop_last)
+               for s in np.broadcast_to(seed, sets).ravel()]
+
+    def stacked_objective(theta):
+        i = np.stack([next(batches) for batches in streams]).reshape(sets + (-1,))
+        Xb, yb = np.take_along_axis(X, i[..., None], axis=-2), np.take_along_axis(y, i, axis=-1)
+        return model.loss_and_grad(theta, Xb, yb)
+
+    return stacked_objective

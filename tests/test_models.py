@@ -190,3 +190,22 @@ def test_invalid_arguments():
         model.loss(np.zeros(model.n_params), X[:, :1], y)
     with pytest.raises(ValueError):
         model.loss(np.zeros(model.n_params), X, y[:-1])
+
+
+@pytest.mark.parametrize("name", ["linear", "logistic", "mlp"])
+def test_stacked_data_sets_are_independent_experiments(name):
+    # one data set and one batch stream per seed, as a batch axis: the same numbers as separate runs
+    model = {"linear": LinearRegression(2), "logistic": LogisticRegression(2), "mlp": MLP(2, 4)}[name]
+    draw = (lambda s: make_regression(n=30, d=2, seed=s)[:2]) if name == "linear" else \
+        (lambda s: make_classification(n=30, seed=s))
+    seeds = [3, 5, 8]
+    X, y = (np.stack(a) for a in zip(*(draw(s) for s in seeds)))
+    theta0 = model.init(seed=1, batch_shape=(2, len(seeds)))       # 2 configurations x 3 seeds
+    lrs = np.array([0.01, 0.1])[:, None, None]
+    stacked = run(Adam(lr=lrs), minibatch_objective(model, X, y, batch_size=7, seed=seeds), theta0, 20)
+    for k, s in enumerate(seeds):
+        alone = run(Adam(lr=lrs[:, 0]), minibatch_objective(model, X[k], y[k], batch_size=7, seed=s),
+                    theta0[:, k], 20)
+        np.testing.assert_allclose(stacked.params[:, :, k], alone.params, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(stacked.loss[:, :, k], alone.loss, rtol=1e-12)
+    np.testing.assert_allclose(model.loss(theta0, X, y)[:, 0], model.loss(theta0[:, 0], X[0], y[0]))
