@@ -194,11 +194,49 @@ def adam_step_bound(beta1, beta2, t):
     geometrically); :math:`\epsilon > 0` only makes the step smaller. For :math:`r < 1`
     it tends to :math:`(1-\beta_1)/\sqrt{(1-\beta_2)(1-r)}`, about 7.27 at the defaults.
     """
+    return adam_burst_step(beta1, beta2, t, t)  # every gradient may be nonzero
+
+
+def adam_burst_step(beta1, beta2, t, k):
+    r"""The largest Adam step at step :math:`t` (units of :math:`\eta`) when only the last ``k`` gradients are nonzero.
+
+    The Cauchy-Schwarz argument of :func:`adam_step_bound`, restricted to the ``k`` terms
+    :math:`g_{t-k+1}, \dots, g_t`, gives
+
+    .. math::
+        \frac{|\hat m_t|}{\sqrt{\hat v_t}} \le
+        \frac{1-\beta_1}{1-\beta_1^t}\sqrt{\frac{1-\beta_2^t}{1-\beta_2}}
+        \sqrt{\sum_{j=0}^{k-1} r^j}, \qquad r = \frac{\beta_1^2}{\beta_2},
+
+    with equality for :math:`g_i \propto (\beta_2/\beta_1)^i` inside the burst (ignoring
+    :math:`\epsilon`). ``k = 1`` is :func:`adam_sparse_step` (a lone gradient, Kingma & Ba's
+    "most severe sparsity"), ``k = t`` is :func:`adam_step_bound`. Already ``k = 2`` beats
+    Kingma & Ba's :math:`(1-\beta_1)/\sqrt{1-\beta_2}`: for large :math:`t` the step tends to
+    that value times :math:`\sqrt{1 + r}`, about 4.26 at the defaults.
+    """
     beta1, beta2 = np.asarray(beta1, dtype=float), np.asarray(beta2, dtype=float)
-    r, t = beta1**2 / beta2, np.asarray(t, dtype=float)
+    r, k = beta1**2 / beta2, np.asarray(k, dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
-        geometric = np.where(r == 1, t, (1 - r**t) / np.where(r == 1, 2.0, 1 - r))
+        geometric = np.where(r == 1, k, (1 - r**k) / np.where(r == 1, 2.0, 1 - r))
     return adam_sparse_step(beta1, beta2, t) * np.sqrt(geometric)
+
+
+def adam_step_bound_limit(beta1, beta2):
+    r"""The limit :math:`C_\infty = \lim_{t\to\infty}` :func:`adam_step_bound`, in units of :math:`\eta`.
+
+    .. math::
+        C_\infty = \frac{1-\beta_1}{\sqrt{(1-\beta_2)(1-r)}} \quad (r = \beta_1^2/\beta_2 < 1),
+        \qquad C_\infty = \infty \quad (\beta_1^2 \ge \beta_2).
+
+    About 7.27 at the defaults (0.9, 0.999), 2.35 at (0.9, 0.99), 1.68 at (0.95, 0.99).
+    With :math:`\beta_1 = \beta_2` every :math:`C_t` is exactly 1. For
+    :math:`\beta_1^2 \ge \beta_2` the sum :math:`\sum_k r^k` diverges and no bound on the
+    step holds: geometrically growing gradients make it as large as one likes.
+    """
+    beta1, beta2 = np.asarray(beta1, dtype=float), np.asarray(beta2, dtype=float)
+    r = beta1**2 / beta2
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(r < 1, (1 - beta1) / np.sqrt((1 - beta2) * np.abs(1 - r)), np.inf)
 
 
 def adam_mean_step(mean, std):

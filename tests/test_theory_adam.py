@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from optlib import Adam, RMSprop
-from optlib.theory import (adam_bias_factor, adam_mean_step, adam_sparse_step, adam_step_bound,
-                           adam_uncorrected_first_step, ema_variance_factor, rms_first_step)
+from optlib.theory import (adam_bias_factor, adam_burst_step, adam_mean_step, adam_sparse_step, adam_step_bound,
+                           adam_step_bound_limit, adam_uncorrected_first_step, ema_variance_factor, rms_first_step)
 from optlib.widgets.adam import moment_trace, noisy_gradients
 
 
@@ -87,3 +87,44 @@ def test_ema_variance_factor_by_brute_force_and_simulation():
         assert np.isclose(ema_variance_factor(beta, t), np.sum(weights**2))
     sim = moment_trace(Adam(), noisy_gradients(20, 0.0, 1.0, seed=4, runs=20_000))["m"]
     assert np.isclose(sim[-1].var(), ema_variance_factor(0.9, 20), rtol=0.05)
+
+
+@pytest.mark.parametrize("betas", [(0.9, 0.999), (0.5, 0.9), (0.95, 0.99)])
+def test_burst_step_is_attained_by_a_growing_burst_after_zeros(betas):
+    b1, b2 = betas
+    T = 200
+    for k in (1, 2, 5):
+        g = np.zeros((T, 1))
+        g[T - k:, 0] = (b2 / b1) ** np.arange(k)                 # only the last k gradients are nonzero
+        step = moment_trace(Adam(lr=1.0, betas=betas, eps=1e-30), g)["step"][-1, 0]
+        assert np.isclose(step, adam_burst_step(b1, b2, T, k), rtol=1e-9)
+        # a random burst of the same length never does better
+        rng = np.random.default_rng(k)
+        G = np.zeros((T, 500))
+        G[T - k:] = rng.standard_normal((k, 500))
+        assert np.abs(moment_trace(Adam(lr=1.0, betas=betas), G)["step"][-1]).max() <= step * (1 + 1e-9)
+    assert np.isclose(adam_burst_step(b1, b2, 7, 1), adam_sparse_step(b1, b2, 7))
+    assert np.isclose(adam_burst_step(b1, b2, 7, 7), adam_step_bound(b1, b2, 7))
+
+
+def test_burst_of_two_beats_kingma_and_ba():
+    limit = adam_burst_step(0.9, 0.999, 10**7, 2)
+    assert np.isclose(limit, adam_uncorrected_first_step(0.9, 0.999) * np.sqrt(1 + 0.81 / 0.999))
+    assert round(float(limit), 2) == 4.26
+
+
+def test_step_bound_limit_and_its_special_cases():
+    for betas in ((0.9, 0.999), (0.9, 0.99), (0.95, 0.99), (0.5, 0.9)):
+        assert np.isclose(adam_step_bound_limit(*betas), adam_step_bound(*betas, 10**6), rtol=1e-9)
+    assert [round(float(adam_step_bound_limit(*b)), 2) for b in ((0.9, 0.999), (0.9, 0.99), (0.95, 0.99))] \
+        == [7.27, 2.35, 1.68]
+    t = np.arange(1, 500)
+    for beta in (0.5, 0.9, 0.999):                                 # beta1 = beta2: C_t = 1 exactly
+        assert np.allclose(adam_step_bound(beta, beta, t), 1.0, rtol=1e-12)
+        rng = np.random.default_rng(0)                              # any stream: |step| <= 1
+        g = np.concatenate([rng.standard_normal((499, 100)), (1 / beta) ** t[:, None]], axis=1)
+        assert np.abs(moment_trace(Adam(lr=1.0, betas=(beta, beta), eps=1e-30), g)["step"]).max() <= 1 + 1e-12
+    for betas in ((0.9, 0.81), (0.95, 0.9)):                       # beta1^2 >= beta2: unbounded
+        assert np.isinf(adam_step_bound_limit(*betas))
+        c = adam_step_bound(*betas, np.array([10, 100, 10_000]))
+        assert np.all(np.diff(c) > 0) and c[-1] > 10
