@@ -65,3 +65,23 @@ def test_explorer_latency():
         explorer.png()
         times.append(time.perf_counter() - start)
     assert np.median(times) < 0.25  # generous for CI; about 20 ms on a laptop
+
+
+def test_optlib_defaults_are_torchs():
+    # torch's defaults as torch's own signatures give them (tests/reference/torch_defaults.json,
+    # written by make_torch_reference.write_defaults from torch 2.13), not as optlib says
+    import inspect
+    import json
+    import pathlib
+
+    import optlib
+
+    recorded = json.loads((pathlib.Path(__file__).parent / "reference" / "torch_defaults.json").read_text())
+    for name, defaults in recorded["defaults"].items():
+        ours = inspect.signature(getattr(optlib, name)).parameters
+        shared = set(ours) & set(defaults)
+        assert {"lr", "weight_decay", "maximize"} <= shared
+        for arg in shared:
+            value = ours[arg].default
+            assert (list(value) if isinstance(value, tuple) else value) == defaults[arg], (name, arg)
+    assert recorded["adam_decoupled_minus_adamw"] == 0.0      # torch: Adam(decoupled_weight_decay=True) is AdamW

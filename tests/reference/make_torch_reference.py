@@ -25,8 +25,15 @@ The file holds, per configuration ``name``: ``name/A``, ``name/b``,
 (the gradient fed to each step), plus ``configs``, a JSON list of
 ``{"name", "optimizer", "kwargs", "dtype", "shape", "seed"}`` and ``meta``
 (versions).
+
+:func:`write_defaults` records, in ``torch_defaults.json``, the default
+hyperparameters of ``torch.optim``'s SGD, RMSprop, Adam and AdamW as torch's own
+signatures give them, and a run showing that ``Adam(decoupled_weight_decay=True)``
+is ``AdamW``; the book's tables are checked against that file, not against optlib
+(``tests/test_adamw.py``, ``book/adamw.ipynb``). ``main`` writes both files.
 """
 
+import inspect
 import json
 import pathlib
 
@@ -35,6 +42,7 @@ import numpy as np
 STEPS = 25
 HERE = pathlib.Path(__file__).parent
 OUT = HERE / "torch_trajectories.npz"
+DEFAULTS_OUT = HERE / "torch_defaults.json"
 
 # (optimizer, name, kwargs, shape): every option of every optimizer, alone and combined.
 TABLE = [
@@ -133,5 +141,34 @@ def main():
     print(f"wrote {len(configs)} trajectories of {STEPS} steps to {OUT} ({meta})")
 
 
+def write_defaults():
+    """Write ``torch_defaults.json``: torch's defaults, from torch's signatures, and Adam(decoupled) vs AdamW."""
+    import torch
+
+    defaults = {}
+    for name in ("SGD", "RMSprop", "Adam", "AdamW"):
+        signature = inspect.signature(getattr(torch.optim, name))
+        defaults[name] = {arg: list(p.default) if isinstance(p.default, tuple) else p.default
+                          for arg, p in signature.parameters.items()
+                          if p.default is not inspect.Parameter.empty
+                          and (p.default is None or isinstance(p.default, (bool, int, float, tuple)))}
+    # Adam(weight_decay=λ, decoupled_weight_decay=True) against AdamW(weight_decay=λ), same gradients
+    theta0, A, b = problem((5,), 0)
+    runs = []
+    for cls, kwargs in ((torch.optim.Adam, dict(decoupled_weight_decay=True)), (torch.optim.AdamW, {})):
+        p = torch.nn.Parameter(torch.tensor(theta0))
+        opt = cls([p], lr=0.05, weight_decay=0.3, foreach=False, **kwargs)
+        for _ in range(STEPS):
+            p.grad = torch.tensor(gradient(p.detach().numpy(), A, b))
+            opt.step()
+        runs.append(p.detach().numpy().copy())
+    record = dict(defaults=defaults, torch=torch.__version__,
+                  adam_decoupled_minus_adamw=float(np.max(np.abs(runs[0] - runs[1]))),
+                  adam_decoupled_run=dict(lr=0.05, weight_decay=0.3, steps=STEPS, dtype="float64"))
+    DEFAULTS_OUT.write_text(json.dumps(record, indent=1) + "\n")
+    print(f"wrote {DEFAULTS_OUT}")
+
+
 if __name__ == "__main__":
     main()
+    write_defaults()
