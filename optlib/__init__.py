@@ -6,12 +6,14 @@ The core (optimizers, objectives, runner, data, models) imports NumPy alone;
 
 from optlib.objectives import (Beale, DoubleWell, Himmelblau, MonkeySaddle, Objective,
                                Quadratic, Rosenbrock, Saddle)
-from optlib.optimizers import SGD, Adam, AdamW, Optimizer, RMSprop
+from optlib.optimizers import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
 from optlib.runner import Trajectory, run
 
-__all__ = ["SGD", "RMSprop", "Adam", "AdamW", "Optimizer", "run", "Trajectory", "Objective",
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Optimizer", "run", "Trajectory", "Objective",
            "Quadratic", "Saddle", "MonkeySaddle", "Rosenbrock", "Beale", "Himmelblau", "DoubleWell"]
 from optlib.data import book_seed, make_classification, make_regression, minibatches, train_test_split
 from optlib.models import MLP, LinearRegression, LogisticRegression, full_batch_objective, minibatch_objective
 __all__ += ["book_seed", "make_regression", "make_classification", "train_test_split", "minibatches", "LinearRegression",
             "LogisticRegression", "MLP", "full_batch_objective", "minibatch_objective"]
+from optlib import schedules
+__all__ += ["schedules"]

@@ -3,6 +3,7 @@ r"""The book's optimizers, with ``torch.optim``'s argument names, defaults and r
 Each optimizer is a short chain of links from :mod:`optlib.transforms`::
 
     SGD:     AddDecayedWeights, TraceMomentum, ScaleByLearningRate
+    Adagrad: AddDecayedWeights, ScaleBySumOfSquares, ScaleByLearningRate
     RMSprop: AddDecayedWeights, ScaleByRms, TraceMomentum, ScaleByLearningRate
     Adam:    AddDecayedWeights, ScaleByAdam, ScaleByLearningRate
     AdamW:   ScaleByAdam, AddDecayedWeights, ScaleByLearningRate
@@ -17,8 +18,13 @@ Hyperparameters may be arrays that broadcast against ``params``; the returned
 parameters and the state then have the broadcast shape, one configuration per
 entry.
 
-References: Polyak (1964); Sutskever et al. (2013); Tieleman & Hinton (2012);
-Kingma & Ba (2015); Loshchilov & Hutter (2019).
+Every ``lr`` may also be a schedule from :mod:`optlib.schedules` (or any function
+of the step ``t`` returning a rate): step ``t`` then uses ``lr(t)``, as torch's
+optimizer uses the rate its scheduler set after ``t - 1`` calls of
+``scheduler.step()``. A schedule whose base rate is an array runs a grid.
+
+References: Polyak (1964); Sutskever et al. (2013); Duchi et al. (2011);
+Tieleman & Hinton (2012); Kingma & Ba (2015); Loshchilov & Hutter (2019).
 """
 
 import numpy as np
@@ -28,6 +34,7 @@ from optlib.transforms import (
     ScaleByAdam,
     ScaleByLearningRate,
     ScaleByRms,
+    ScaleBySumOfSquares,
     TraceMomentum,
 )
 
@@ -55,6 +62,15 @@ def _hyper(value, name):
     return float(array) if array.ndim == 0 else array
 
 
+def _learning_rate(lr):
+    """A checked learning rate, or a schedule (a function of the step, checked where it was built)."""
+    if callable(lr):
+        return lr
+    lr = _hyper(lr, "learning rate")
+    _check((0 <= np.asarray(lr)) & np.isfinite(lr), "Invalid learning rate", lr)
+    return lr
+
+
 class Optimizer:
     """A chain of links with the ``step``/``reset``/``state`` interface."""
 
@@ -64,8 +80,9 @@ class Optimizer:
         self.reset()
 
     def hyperparameter_shapes(self):
-        return [np.shape(h) for link in self.links for h in vars(link).values()
-                if isinstance(h, np.ndarray)]
+        return [np.shape(h(1)) if callable(h) else np.shape(h)  # a schedule: the shape of its rates
+                for link in self.links for h in vars(link).values()
+                if isinstance(h, np.ndarray) or callable(h)]
 
     def reset(self):
         """Forget all state: the next step is step 1 again."""
@@ -147,9 +164,8 @@ class SGD(Optimizer):
 
     def __init__(self, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
                  nesterov=False, maximize=False):
-        lr, momentum = _hyper(lr, "learning rate"), _hyper(momentum, "momentum value")
+        lr, momentum = _learning_rate(lr), _hyper(momentum, "momentum value")
         dampening, weight_decay = _hyper(dampening, "dampening"), _hyper(weight_decay, "weight_decay value")
-        _check((0 <= np.asarray(lr)) & np.isfinite(lr), "Invalid learning rate", lr)
         _check((0 <= np.asarray(momentum)) & np.isfinite(momentum), "Invalid momentum value", momentum)
         _check((0 <= np.asarray(dampening)) & (np.asarray(dampening) <= 1), "Invalid dampening value", dampening)
         _check((0 <= np.asarray(weight_decay)) & np.isfinite(weight_decay), "Invalid weight_decay value", weight_decay)
@@ -162,6 +178,64 @@ class SGD(Optimizer):
         if np.any(momentum):
             links.append(TraceMomentum(momentum, dampening, nesterov))
         super().__init__(links + [ScaleByLearningRate(lr)], maximize)
+
+
+class Adagrad(Optimizer):
+    r"""AdaGrad (Duchi et al., 2011), as ``torch.optim.Adagrad``.
+
+    .. math::
+        g_t &\leftarrow \nabla L(\theta_{t-1}) + \lambda \theta_{t-1} \\
+        s_t &= s_{t-1} + g_t^2 \\
+        \theta_t &= \theta_{t-1} - \frac{\eta_t}{1 + (t - 1)\delta}\,
+                    \frac{g_t}{\sqrt{s_t} + \epsilon}
+
+    with :math:`s_0` the ``initial_accumulator_value`` and :math:`\eta_t` the learning
+    rate (``lr``, or ``lr(t)`` for a schedule). The sum :math:`s_t` never forgets, so
+    under gradients of steady size the step falls like :math:`1/\sqrt t`:
+    :class:`RMSprop` replaces the sum by an exponential average.
+
+    Args:
+        lr: learning rate :math:`\eta` (default 1e-2), a number, an array or a schedule.
+        lr_decay: :math:`\delta`, torch's extra inverse-time decay of the rate (default 0).
+        weight_decay: L2 penalty :math:`\lambda`, added to the gradient.
+        initial_accumulator_value: :math:`s_0 \ge 0` (default 0).
+        eps: :math:`\epsilon`, added outside the square root (default 1e-10), as torch;
+            optax's ``adagrad`` puts it inside, :math:`\sqrt{s_t + \epsilon}`, with
+            :math:`\epsilon = 10^{-7}`. Torch accepts :math:`\epsilon = 0` and so does
+            optlib: a coordinate whose gradients are all zero then steps by 0/0, NaN.
+        maximize: ascend instead of descend.
+
+    Torch's ``foreach``, ``fused`` and ``differentiable`` (code paths, not
+    mathematics) and its sparse gradients are not taken. The state holds ``step``
+    and ``sum`` (torch's name for :math:`s_t`).
+
+    Example:
+        >>> import numpy as np
+        >>> opt = Adagrad(lr=0.1)
+        >>> theta = opt.step(np.array([1.0]), np.array([3.0]))  # 1 - 0.1 * 3 / 3
+        >>> opt.step(theta, np.array([4.0])).round(4)  # 0.9 - 0.1 * 4 / 5
+        array([0.82])
+
+    References: Duchi, Hazan & Singer (2011), Adaptive subgradient methods for
+    online learning and stochastic optimization, JMLR 12.
+    """
+
+    def __init__(self, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0,
+                 eps=1e-10, maximize=False):
+        lr, lr_decay = _learning_rate(lr), _hyper(lr_decay, "lr_decay value")
+        weight_decay, eps = _hyper(weight_decay, "weight_decay value"), _hyper(eps, "epsilon value")
+        initial_accumulator_value = _hyper(initial_accumulator_value, "initial_accumulator_value value")
+        _check((0 <= np.asarray(lr_decay)) & np.isfinite(lr_decay), "Invalid lr_decay value", lr_decay)
+        _check((0 <= np.asarray(weight_decay)) & np.isfinite(weight_decay), "Invalid weight_decay value", weight_decay)
+        _check((0 <= np.asarray(initial_accumulator_value)) & np.isfinite(initial_accumulator_value),
+               "Invalid initial_accumulator_value value", initial_accumulator_value)
+        _check((0 <= np.asarray(eps)) & np.isfinite(eps), "Invalid epsilon value", eps)
+        self.hyperparameters = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                                    initial_accumulator_value=initial_accumulator_value, eps=eps,
+                                    maximize=maximize)
+        links = [AddDecayedWeights(weight_decay)] if np.any(weight_decay) else []
+        links += [ScaleBySumOfSquares(initial_accumulator_value, eps), ScaleByLearningRate(lr, lr_decay)]
+        super().__init__(links, maximize)
 
 
 class RMSprop(Optimizer):
@@ -194,9 +268,8 @@ class RMSprop(Optimizer):
 
     def __init__(self, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0,
                  centered=False, maximize=False):
-        lr, alpha, eps = _hyper(lr, "learning rate"), _hyper(alpha, "alpha value"), _hyper(eps, "epsilon value")
+        lr, alpha, eps = _learning_rate(lr), _hyper(alpha, "alpha value"), _hyper(eps, "epsilon value")
         weight_decay, momentum = _hyper(weight_decay, "weight_decay value"), _hyper(momentum, "momentum value")
-        _check((0 <= np.asarray(lr)) & np.isfinite(lr), "Invalid learning rate", lr)
         _check((0 < np.asarray(eps)) & np.isfinite(eps), "Invalid epsilon value", eps)
         _check((0 <= np.asarray(alpha)) & (np.asarray(alpha) < 1), "Invalid alpha value", alpha)
         _check((0 <= np.asarray(momentum)) & np.isfinite(momentum), "Invalid momentum value", momentum)
@@ -211,14 +284,13 @@ class RMSprop(Optimizer):
 
 
 def _check_adam(lr, betas, eps, weight_decay):
-    lr, eps, weight_decay = _hyper(lr, "learning rate"), _hyper(eps, "epsilon value"), _hyper(weight_decay, "weight_decay value")
+    lr, eps, weight_decay = _learning_rate(lr), _hyper(eps, "epsilon value"), _hyper(weight_decay, "weight_decay value")
     try:  # not np.ndim(betas): a scalar beta1 with an array beta2 is a ragged pair
         if isinstance(betas, str) or len(betas) != 2:
             raise TypeError
     except TypeError:
         raise ValueError(f"Invalid betas: {betas!r} (a pair (beta1, beta2) is expected)") from None
     betas = tuple(_hyper(b, f"beta parameter at index {i}") for i, b in enumerate(betas))
-    _check((0 <= np.asarray(lr)) & np.isfinite(lr), "Invalid learning rate", lr)
     _check((0 < np.asarray(eps)) & np.isfinite(eps), "Invalid epsilon value", eps)
     for i, beta in enumerate(betas):
         _check((0 <= np.asarray(beta)) & (np.asarray(beta) < 1), f"Invalid beta parameter at index {i}", beta)
@@ -271,21 +343,29 @@ class AdamW(Optimizer):
     r"""Adam with decoupled weight decay (Loshchilov & Hutter, 2019), as ``torch.optim.AdamW``.
 
     .. math::
-        \theta_{t+1} = \theta_t - \eta \left( \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
-                                        + \lambda \theta_t \right)
+        \theta_t = \theta_{t-1} - \eta_t \left( \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+                                        + \lambda \theta_{t-1} \right)
 
     with :math:`m_t, v_t, \hat m_t, \hat v_t` as in :class:`Adam`, computed from the
-    raw gradient. The decay is *not* rescaled by :math:`\sqrt{\hat v_t}`.
+    raw gradient :math:`g_t`, and :math:`\eta_t` the learning rate of step :math:`t`: ``lr``, or
+    ``lr(t)`` when ``lr`` is a schedule. The decay is *not* rescaled by :math:`\sqrt{\hat v_t}`.
 
     Args:
-        lr, betas, eps, amsgrad, maximize: as in :class:`Adam`.
+        lr, betas, eps, amsgrad, maximize: as in :class:`Adam`; ``lr`` may be a schedule
+            (:mod:`optlib.schedules`).
         weight_decay: decoupled decay :math:`\lambda` (torch's default 1e-2).
 
     Here, as in torch and optax, the decay is multiplied by the learning rate
-    :math:`\eta`, so each step shrinks :math:`\theta` by the factor :math:`1 - \eta\lambda`.
-    Loshchilov & Hutter multiply :math:`\lambda` by the schedule multiplier
-    :math:`\eta_t` only, not by the base learning rate: their :math:`\lambda`
-    corresponds to torch's ``weight_decay * lr``.
+    :math:`\eta_t`, so step :math:`t` shrinks :math:`\theta` by the factor
+    :math:`1 - \eta_t\lambda`; under a schedule the decay follows the *scheduled*
+    rate, as torch's does (it reads the rate its scheduler wrote). This is where torch
+    and Loshchilov & Hutter (2019) part: their update is
+    :math:`\theta_t = \theta_{t-1} - s_t \left(\alpha\, \hat m_t / (\sqrt{\hat v_t} + \epsilon) + \lambda' \theta_{t-1}\right)`
+    with base rate :math:`\alpha` and schedule multiplier :math:`s_t`, so their decay
+    :math:`\lambda'` is multiplied by :math:`s_t` alone, not by :math:`\alpha`. With
+    ``lr`` = :math:`\alpha s_t` both decays follow the schedule, and their
+    :math:`\lambda'` is torch's ``weight_decay * alpha``: changing the base rate
+    changes the decay in torch, not in the paper.
 
     Example:
         >>> import numpy as np

@@ -147,6 +147,35 @@ class ScaleByRms(Link):
         u /= denom
 
 
+class ScaleBySumOfSquares(Link):
+    r"""AdaGrad's rescaling (Duchi et al., 2011), as ``torch.optim.Adagrad``.
+
+    .. math::
+        s_t = s_{t-1} + u_t^2, \qquad
+        u_t \leftarrow \frac{u_t}{\sqrt{s_t} + \epsilon}
+
+    with :math:`s_0` the ``initial_accumulator_value`` (0 by default). The *sum* of
+    squared gradients where :class:`ScaleByRms` keeps their exponential *average*:
+    :math:`s_t` only grows, so the step of a coordinate with gradients of steady size
+    shrinks like :math:`1/\sqrt t`. :math:`\epsilon` is added outside the root, as in
+    torch; optax's ``scale_by_rss`` adds it inside, :math:`1/\sqrt{s_t + \epsilon}`.
+    """
+
+    def __init__(self, initial_accumulator_value, eps):
+        self.initial_accumulator_value, self.eps = initial_accumulator_value, eps
+
+    def init(self, shape, dtype):
+        s0 = as_dtype(self.initial_accumulator_value, dtype)  # torch: full_like(param, value)
+        self.state = {"sum": np.array(np.broadcast_to(s0, shape), dtype)}
+
+    def update(self, u, params, t):
+        s = self.state["sum"]
+        s += u * u  # s_t = s_{t-1} + g_t^2
+        denom = np.sqrt(s)
+        denom += as_dtype(self.eps, u.dtype)
+        u /= denom
+
+
 class ScaleByAdam(Link):
     r"""Adam's rescaling (Kingma & Ba, 2015), as ``torch.optim.Adam``.
 
@@ -205,13 +234,20 @@ class ScaleByAdam(Link):
 
 
 class ScaleByLearningRate(Link):
-    r"""Multiply by the learning rate: :math:`u \leftarrow \eta u`.
+    r"""Multiply by the learning rate: :math:`u \leftarrow \eta_t u`.
 
-    The optimizer then returns :math:`\theta - u`.
+    The optimizer then returns :math:`\theta - u`. ``lr`` is a number, an array, or a
+    schedule (a function of the step, see :mod:`optlib.schedules`), called once per
+    step for :math:`\eta_t`. With ``decay`` :math:`\delta` (``torch.optim.Adagrad``'s
+    ``lr_decay``), the rate is :math:`\eta_t / (1 + (t - 1)\delta)`, computed before it
+    meets ``u`` as torch does.
     """
 
-    def __init__(self, lr):
-        self.lr = lr
+    def __init__(self, lr, decay=0.0):
+        self.lr, self.decay = lr, decay
 
     def update(self, u, params, t):
-        u *= as_dtype(self.lr, u.dtype)
+        lr = self.lr(t) if callable(self.lr) else self.lr  # one scalar (or grid) per step
+        if np.any(self.decay):
+            lr = lr / (1 + (t - 1) * np.asarray(self.decay))
+        u *= as_dtype(lr, u.dtype)
