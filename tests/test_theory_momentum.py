@@ -201,3 +201,50 @@ def test_ema_form_is_sgd_with_rescaled_lr():
     t = np.arange(1, 81)[:, None]
     assert np.allclose((damped.params[:-1] - damped.params[1:]) / lr_ema,
                        theory.exponential_average(g, beta) + beta**t * g[0], rtol=0, atol=1e-13)
+
+
+def stationary_excess_loss(lr, mu, H, noise_cov):
+    """1/2 tr(H C) for the stationary covariance of (e, m) under additive noise, by a direct linear solve."""
+    d = len(H)
+    I = np.eye(d)
+    A = np.block([[I - lr * H, -lr * mu * I], [H, mu * I]])    # (e_t, m_t) = A (e_{t-1}, m_{t-1}) + b xi_t
+    b = np.vstack([-lr * I, I])
+    Q = b @ noise_cov @ b.T
+    S = np.linalg.solve(np.eye(4 * d * d) - np.kron(A, A), Q.ravel()).reshape(2 * d, 2 * d)
+    return 0.5 * np.trace(H @ S[:d, :d])
+
+
+@pytest.mark.parametrize("lr, mu", [(0.1, 0.0), (0.1, 0.9), (0.01, 0.9), (1.2, 0.5), (0.3, 0.99)])
+def test_momentum_noise_floor_is_the_stationary_covariance(lr, mu):
+    rng = np.random.default_rng(3)
+    R = np.linalg.qr(rng.normal(size=(2, 2)))[0]
+    H = R @ np.diag([2.0, 0.3]) @ R.T                            # not diagonal: the eigenbasis matters
+    L = rng.normal(size=(2, 2))
+    Sigma = L @ L.T
+    assert np.isclose(theory.momentum_noise_floor(lr, mu, H, Sigma, 4),
+                      stationary_excess_loss(lr, mu, H, Sigma / 4), rtol=1e-9)
+
+
+def test_momentum_noise_floor_reduces_to_sgd_and_matches_it_at_the_effective_lr():
+    H, Sigma = np.diag([1.0, 0.05]), np.array([[1.0, 0.3], [0.3, 0.5]])
+    assert np.isclose(theory.momentum_noise_floor(0.2, 0.0, H, Sigma, 8), theory.sgd_noise_floor(0.2, H, Sigma, 8))
+    for lr in (1e-2, 1e-3, 1e-4):                              # same floor to first order in lr
+        ratio = theory.momentum_noise_floor(lr * 0.1, 0.9, H, Sigma, 8) / theory.sgd_noise_floor(lr, H, Sigma, 8)
+        assert abs(ratio - 1) < lr
+    # at the same lr the floor is (1 + mu)/(1 - mu) * (2 - lr lam)/(2 + 2 mu - lr lam) ~ 1/(1 - mu) times SGD's
+    assert np.isclose(theory.momentum_noise_floor(1e-6, 0.9, H, Sigma, 8) / theory.sgd_noise_floor(1e-6, H, Sigma, 8), 10)
+    with pytest.raises(ValueError):
+        theory.momentum_noise_floor(3.9, 0.9, H, Sigma, 8)       # beyond 2 + 2 mu
+
+
+def test_momentum_noise_floor_against_noisy_optlib_runs():
+    """Optlib's SGD(momentum) fed H e + Gaussian noise settles at the predicted floor (4000 runs)."""
+    H, Sigma = np.diag([1.0, 0.2]), np.diag([1.0, 2.0])
+    rng = np.random.default_rng(0)
+    runs, steps = 4000, 1500
+    grad = lambda theta: theta @ H + rng.normal(size=theta.shape) * np.sqrt(np.diag(Sigma))
+    traj = run(SGD(lr=0.05, momentum=0.8), grad, np.zeros((runs, 2)), steps)
+    e = traj.params[500:]
+    measured = 0.5 * np.mean(np.einsum("tri,ij,trj->tr", e, H, e))
+    # 4000 runs x 1000 correlated steps: the relative standard error is ~1%
+    assert measured == pytest.approx(theory.momentum_noise_floor(0.05, 0.8, H, Sigma, 1), rel=0.05)
