@@ -80,7 +80,8 @@ class Optimizer:
         self.reset()
 
     def hyperparameter_shapes(self):
-        return [np.shape(h(1)) if callable(h) else np.shape(h)  # a schedule: the shape of its rates
+        # a schedule's shape is that of its rates: its own .shape, or that of lr(1) for a plain function
+        return [h.shape if isinstance(h, np.ndarray) or hasattr(h, "shape") else np.shape(h(1))
                 for link in self.links for h in vars(link).values()
                 if isinstance(h, np.ndarray) or callable(h)]
 

@@ -22,8 +22,8 @@ Where optlib departs from torch:
   most of them recursively, each from the previous rate (the "chainable" form),
   and falls back on the closed form only when ``step(epoch)`` is given an epoch.
   The two agree to rounding: over the committed fixtures
-  (``tests/reference/torch_schedules.npz``) the largest difference is a few units in
-  the 13th digit of the base rate (``tests/test_schedules.py`` holds it to 1e-12).
+  (``tests/reference/torch_schedules.npz``, up to 2000 steps) the largest difference
+  is 6e-15 of the base rate (``tests/test_schedules.py`` holds it to 1e-13).
   A closed form cannot drift, and ``s(t)`` costs the same at every ``t``.
 * There is no ``last_epoch``: torch needs it to resume a run, while a function of
   :math:`t` is simply called at a later :math:`t`.
@@ -74,14 +74,19 @@ class Schedule:
     @property
     def shape(self):
         """The broadcast shape of the array-valued arguments: the shape of ``s(t)``."""
+        if "_shape" not in vars(self):  # the arguments never change: computed once
+            self._shape = self.broadcast_shape()
+        return self._shape
+
+    def broadcast_shape(self):
         return np.broadcast_shapes(*(np.shape(getattr(self, name)) for name in self._broadcast))
 
     def __call__(self, t):
         """The learning rate :math:`\\eta_t` of step ``t`` (a float, or an array for a grid)."""
         if isinstance(t, (bool, np.bool_)) or not isinstance(t, (int, np.integer)) or t < 1:
             raise ValueError(f"Invalid step t: {t!r} (steps are counted from 1)")
-        value = np.broadcast_to(self.rate(np.asarray(int(t) - 1)), self.shape)
-        return float(value) if value.ndim == 0 else value.copy()
+        value = self.rate(np.asarray(int(t) - 1))
+        return float(value) if self.shape == () else np.broadcast_to(value, self.shape).copy()
 
     def values(self, n):
         """:math:`\\eta_1, \\dots, \\eta_n` as an array of shape ``(n, *self.shape)``, in one call."""
@@ -435,12 +440,13 @@ class SequentialLR(Schedule):
             raise ValueError(f"Invalid milestones: {milestones!r} (a non-decreasing list is expected)")
         self.schedulers, self.milestones = schedulers, milestones
 
-    @property
-    def shape(self):
+    def broadcast_shape(self):
         return np.broadcast_shapes(*(s.shape for s in self.schedulers))
 
     def rate(self, e):
         k = np.searchsorted(self.milestones, e, side="right")  # the schedule in charge at epoch e
         local = e - np.asarray([0] + self.milestones)[k]  # its own epoch, from 0 at its milestone
+        if np.ndim(e) == 0:  # one step: only the schedule in charge
+            return self.schedulers[int(k)].rate(local)
         rates = np.broadcast_arrays(*(s.rate(local) for s in self.schedulers))
         return np.choose(np.broadcast_to(k, rates[0].shape), rates)
