@@ -196,14 +196,17 @@ class Adagrad(Optimizer):
     :class:`RMSprop` replaces the sum by an exponential average.
 
     Args:
-        lr: learning rate :math:`\eta` (default 1e-2), a number, an array or a schedule.
+        lr: learning rate :math:`\eta` (default 1e-2), a number, an array or a schedule
+            (a schedule from :mod:`optlib.schedules` is checked where it is built; a plain
+            function of ``t`` is not checked).
         lr_decay: :math:`\delta`, torch's extra inverse-time decay of the rate (default 0).
         weight_decay: L2 penalty :math:`\lambda`, added to the gradient.
         initial_accumulator_value: :math:`s_0 \ge 0` (default 0).
         eps: :math:`\epsilon`, added outside the square root (default 1e-10), as torch;
             optax's ``adagrad`` puts it inside, :math:`\sqrt{s_t + \epsilon}`, with
-            :math:`\epsilon = 10^{-7}`. Torch accepts :math:`\epsilon = 0` and so does
-            optlib: a coordinate whose gradients are all zero then steps by 0/0, NaN.
+            :math:`\epsilon = 10^{-7}` and :math:`s_0 = 0.1` by default. Torch accepts
+            :math:`\epsilon = 0` and so does optlib: a coordinate whose gradients are all
+            zero then steps by 0/0, NaN (optax steps by 0 there).
         maximize: ascend instead of descend.
 
     Torch's ``foreach``, ``fused`` and ``differentiable`` (code paths, not

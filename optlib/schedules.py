@@ -10,7 +10,18 @@ below write them with :math:`e` so that they read like torch's, and ``LambdaLR``
 passes :math:`e` to its function, as torch does.
 
 ``s.values(n)`` gives :math:`\eta_1, \dots, \eta_n` as one array (for plots), and
-any optimizer of :mod:`optlib.optimizers` takes a schedule as its ``lr``.
+any optimizer of :mod:`optlib.optimizers` takes a schedule as its ``lr``::
+
+    >>> import numpy as np
+    >>> from optlib import SGD
+    >>> s = CosineAnnealingLR(0.1, T_max=100)
+    >>> s(1), s(101)  # step 1 uses the base rate, step T_max + 1 the lowest
+    (0.1, 0.0)
+    >>> opt = SGD(lr=s, momentum=0.9)
+    >>> theta = opt.step(np.array([1.0]), np.array([2.0]))  # step 1: 1 - 0.1 * 2
+    >>> theta
+    array([0.8])
+
 The base rate and the real-valued arguments (``gamma``, ``eta_min``, the factors)
 may be arrays that broadcast: ``s(t)`` then has their broadcast shape and
 ``s.values(n)`` the shape ``(n, *s.shape)``, so a grid of schedules runs as one
@@ -234,6 +245,9 @@ class LinearLR(Schedule):
         total_iters: :math:`T \ge 1` (default 5). Torch accepts 0 and then keeps
             :math:`f_0` for ever (its closed form divides by zero); optlib rejects it.
 
+    References: Goyal et al. (2017), Accurate, large minibatch SGD: training ImageNet
+    in 1 hour (gradual warm-up, from :math:`\eta/k` to :math:`\eta` over 5 epochs).
+
     Example:
         >>> LinearLR(1.0, start_factor=0.25, total_iters=3).values(5)
         array([0.25, 0.5 , 0.75, 1.  , 1.  ])
@@ -329,6 +343,9 @@ class CosineAnnealingLR(Schedule):
         T_max: half-period :math:`T_{\max} \ge 1`, in steps.
         eta_min: the lowest rate :math:`\eta_{\min} \ge 0` (default 0).
 
+    References: Loshchilov & Hutter (2017), SGDR: stochastic gradient descent with warm
+    restarts, ICLR (one cycle of their schedule).
+
     Example:
         >>> CosineAnnealingLR(1.0, T_max=4, eta_min=0.2).values(6).round(4)
         array([1.    , 0.8828, 0.6   , 0.3172, 0.2   , 0.3172])
@@ -363,6 +380,9 @@ class CosineAnnealingWarmRestarts(Schedule):
         T_0: length of the first cycle, an integer :math:`\ge 1`.
         T_mult: growth factor of the cycles, an integer :math:`\ge 1` (default 1).
         eta_min: the lowest rate :math:`\eta_{\min} \ge 0` (default 0).
+
+    References: Loshchilov & Hutter (2017), SGDR: stochastic gradient descent with warm
+    restarts, ICLR.
 
     Example:
         >>> CosineAnnealingWarmRestarts(1.0, T_0=2, T_mult=2).values(7).round(4)  # cycles of 2, 4, ...

@@ -18,6 +18,8 @@ import re
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from optlib import optimizers, schedules
 from optlib.optimizers import SGD, AdamW
@@ -163,6 +165,34 @@ def test_sequential_of_grids_equals_a_loop():
     for i, lr in enumerate(lrs):
         single = SequentialLR(lr, [LinearLR(lr, start_factor=0.1, total_iters=3), CosineAnnealingLR(lr, T_max=6)], [3])
         np.testing.assert_allclose(grid.values(10)[:, i], single.values(10), rtol=1e-15)
+
+
+lrs, unit, lengths = st.floats(0, 10), st.floats(0, 1), st.integers(1, 30)
+any_schedule = st.one_of(
+    st.builds(StepLR, lrs, lengths, st.floats(0, 2)),
+    st.builds(MultiStepLR, lrs, st.lists(st.integers(0, 60), max_size=5), unit),
+    st.builds(ConstantLR, lrs, unit, lengths),
+    st.builds(LinearLR, lrs, st.floats(1e-3, 1), unit, lengths),
+    st.builds(ExponentialLR, lrs, st.floats(0, 1.05)),
+    st.builds(PolynomialLR, lrs, lengths, st.floats(0, 3)),
+    st.builds(CosineAnnealingLR, lrs, lengths, st.floats(0, 1)),
+    st.builds(CosineAnnealingWarmRestarts, lrs, lengths, st.integers(1, 3), st.floats(0, 1)),
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(any_schedule, st.integers(1, 120))
+def test_call_and_values_agree_and_rates_are_finite_and_non_negative(s, t):
+    values = s.values(120)
+    assert np.all(np.isfinite(values)) and np.all(values >= 0)
+    assert s(t) == pytest.approx(values[t - 1], rel=1e-15, abs=1e-300)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.floats(1e-3, 1), lengths, st.floats(0, 1e-3), st.integers(1, 120))
+def test_cosine_rates_stay_between_eta_min_and_lr(lr, T_max, eta_min, t):
+    for s in (CosineAnnealingLR(lr, T_max, eta_min), CosineAnnealingWarmRestarts(lr, T_max, 2, eta_min)):
+        assert eta_min * (1 - 1e-15) <= s(t) <= lr * (1 + 1e-15)
 
 
 # ---------------------------------------------------------------------------
