@@ -9,7 +9,8 @@ from optlib.models import LinearRegression, full_batch_objective, minibatch_obje
 from optlib.theory import (critical_point_kind, gd_iterations, gd_optimal, gd_rate, goe_positive_bound,
                            goe_positive_fraction, gradient_noise_covariance, least_squares_quadratic,
                            loss_rate, minibatch_gradient_variance, per_example_gradients,
-                           saddle_escape_steps, sgd_noise_floor)
+                           saddle_escape_steps, sgd_noise_floor, least_squares_sgd_floor,
+                           least_squares_sgd_max_lr, least_squares_sgd_moment_map)
 
 
 @pytest.mark.parametrize("kappa", [1.0, 10.0, 100.0])
@@ -149,3 +150,91 @@ def test_goe_fraction_against_exact_values_and_the_bound():
     for n in range(3, 7):
         p, _ = goe_positive_fraction(n, samples, seed=n)
         assert p < goe_positive_bound(n)
+
+
+def test_goe_fraction_with_positive_diagonal_estimates_the_same_probability():
+    samples = 40000
+    p2, count = goe_positive_fraction(2, samples, seed=3, positive_diagonal=True)
+    exact2 = (2 - np.sqrt(2)) / 4
+    q = 4 * exact2  # P(positive definite | positive diagonal) at n = 2
+    assert p2 == count / samples / 4
+    assert abs(p2 - exact2) < 4 * np.sqrt(q * (1 - q) / samples) / 4
+    # the same probability as plain sampling, within both standard errors, at n = 3
+    plain, k_plain = goe_positive_fraction(3, samples, seed=4)
+    cond, k_cond = goe_positive_fraction(3, samples, seed=5, positive_diagonal=True)
+    se = np.hypot(np.sqrt(plain * (1 - plain) / samples), np.sqrt(8 * cond * (1 - 8 * cond) / samples) / 8)
+    assert abs(plain - cond) < 4 * se and k_cond > 4 * k_plain  # ~8 times the hits
+
+
+def _line_fit(seed=0, n=256):
+    X, y, _, _ = make_regression(n=n, d=1, noise=0.5, seed=seed)
+    return X, y, LinearRegression(1)
+
+
+@pytest.mark.parametrize("batch_size", [1, 2])
+def test_moment_map_is_the_average_over_all_batches(batch_size):
+    # enumerate every batch of a small data set (with replacement: all N**B index tuples)
+    X, y, _ = _line_fit(n=6)
+    Xt = np.concatenate([X, np.ones((len(X), 1))], axis=1)
+    lr, C = 0.3, np.array([[2.0, 0.5], [0.5, 1.0]])
+    total = np.zeros((2, 2))
+    batches = np.array(np.meshgrid(*[np.arange(len(X))] * batch_size)).reshape(batch_size, -1).T
+    for batch in batches:
+        M = np.eye(2) - lr * Xt[batch].T @ Xt[batch] / batch_size
+        total += M @ C @ M
+    expected = total / len(batches)
+    got = (least_squares_sgd_moment_map(lr, X, batch_size) @ C.ravel()).reshape(2, 2)
+    np.testing.assert_allclose(got, expected, rtol=1e-12)
+
+
+def test_max_lr_tends_to_the_gd_limit_and_shrinks_with_small_batches():
+    X, y, _ = _line_fit()
+    H, _, _ = least_squares_quadratic(X, y)
+    edge = 2 / np.linalg.eigvalsh(H)[-1]
+    limits = [least_squares_sgd_max_lr(X, B) for B in (1, 8, 64, 10**6)]
+    assert limits[0] < limits[1] < limits[2] < limits[3] <= edge
+    assert limits[3] == pytest.approx(edge, rel=1e-4)
+    # the values the chapter quotes for its data (issue 13: 0.59, 1.52, 1.89)
+    assert [round(v, 2) for v in limits[:3]] == [0.59, 1.52, 1.89]
+    # at the limit the moment map has the eigenvalue 1 (a PSD eigenvector), just below it all are < 1
+    for B, lim in zip((1, 8, 64), limits):
+        radius = lambda lr: np.max(np.abs(np.linalg.eigvals(least_squares_sgd_moment_map(lr, X, B))))  # noqa: E731
+        assert radius(0.999 * lim) < 1 < radius(1.001 * lim)
+
+
+def test_max_lr_on_runs():
+    # B = 1: below the limit the runs stay near the minimum; well above it they blow up. (Just above
+    # it only the mean square diverges, through rare huge excursions: a typical run grows at the
+    # slower rate of the random product, so the test goes to twice the limit.)
+    X, y, model = _line_fit()
+    lim = least_squares_sgd_max_lr(X, 1)
+    H, theta_star, loss_star = least_squares_quadratic(X, y)
+    for lr, grows in ((0.8 * lim, False), (2 * lim, True)):
+        for seed in (2, 3):
+            traj = run(SGD(lr=lr), minibatch_objective(model, X, y, 1, seed=seed, replace=True), theta_star, 3000,
+                       bound=1e6)
+            assert bool(traj.diverged) == grows
+
+
+@pytest.mark.parametrize("batch_size", [1, 8])
+def test_exact_floor_against_repeated_runs(batch_size):
+    X, y, model = _line_fit()
+    H, theta_star, loss_star = least_squares_quadratic(X, y)
+    Sigma = gradient_noise_covariance(per_example_gradients(model, theta_star, X, y))
+    repeats, lr = 20, 0.1
+    Xs, ys = (np.broadcast_to(a, (repeats,) + a.shape) for a in (X, y))
+    f = minibatch_objective(model, Xs, ys, batch_size, seed=np.arange(repeats) + 7, replace=True)
+    traj = run(SGD(lr=lr), f, np.tile(theta_star, (repeats, 1)), 3000)
+    measured = np.mean(model.loss(traj.params[300:], X, y) - loss_star)
+    exact = least_squares_sgd_floor(lr, X, y, batch_size)
+    assert measured == pytest.approx(exact, rel=0.06)  # 20 x 2,700 steps: standard error ~1.5%
+    # the additive formula is the limit without the error-dependent noise: close at B = 8, low at B = 1
+    additive = sgd_noise_floor(lr, H, Sigma, batch_size)
+    assert additive < exact
+    assert (exact / additive - 1 > 0.08) if batch_size == 1 else (exact / additive - 1 < 0.03)
+
+
+def test_exact_floor_rejects_unstable_lr():
+    X, y, _ = _line_fit()
+    with pytest.raises(ValueError):
+        least_squares_sgd_floor(1.0, X, y, 1)

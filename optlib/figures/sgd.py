@@ -132,28 +132,34 @@ def basins(objective, paths, caught):
     return fig
 
 
-def goe_fraction(ns, fractions, counts, samples, bound, exact):
-    """Fraction of random symmetric matrices with all eigenvalues positive, against dimension.
+def goe_fraction(ns, fractions, counts, samples, bound, exact, min_hits=10):
+    """Probability that a random symmetric matrix has all eigenvalues positive, against dimension.
 
-    Zero counts are drawn as open triangles at the bottom edge. ``exact`` maps some
-    dimensions to their exact probability.
+    ``fractions`` are the estimates of :func:`optlib.theory.goe_positive_fraction` with
+    ``positive_diagonal=True`` (``counts`` hits of ``samples`` draws each), drawn with
+    error bars of two standard errors. Dimensions with fewer than ``min_hits`` hits are too
+    few to estimate: they are drawn as open triangles at the level ``min_hits`` hits would
+    mean. ``exact`` maps some dimensions to their exact probability.
     """
     fig, ax = figure(1, width=5.2, height=3.3)
     ns, fractions, counts = np.asarray(ns), np.asarray(fractions), np.asarray(counts)
-    floor = 0.3 / samples
-    seen = counts > 0
+    scale = 2.0 ** -ns.astype(float)
+    q = counts / samples
+    se = scale * np.sqrt(q * (1 - q) / samples)
+    seen = counts >= min_hits
     ax.plot(ns, bound, "--", color=GD_COLOR, lw=1.2, label=r"bound $2^{-n}$ (all diagonal entries $> 0$)")
-    ax.plot(ns[seen], fractions[seen], "o-", color=color("SGD"), label=f"measured ({samples:,} matrices per $n$)")
-    ax.plot(ns[~seen], np.full((~seen).sum(), floor), "v", mfc="white", color=color("SGD"),
-            label=f"none of the {samples:,}")
+    ax.errorbar(ns[seen], fractions[seen], yerr=2 * se[seen], fmt="o-", ms=4, capsize=3, color=color("SGD"),
+                label=f"estimate $\\pm$ 2 s.e. ({samples:,} draws per $n$)")
+    ax.plot(ns[~seen], scale[~seen] * min_hits / samples, "v", mfc="white", color=color("SGD"),
+            label=f"fewer than {min_hits} hits: below this level")
     ax.plot(list(exact), list(exact.values()), "*", ms=11, color=color("Adam"), label="exact value")
     ax.set_yscale("log")
-    ax.set_ylim(floor / 2, 1)
+    ax.set_ylim(0.3 * np.min(scale) / samples, 1)
     ax.set_xticks(ns)
     ax.set_xlabel("dimension $n$")
-    ax.set_ylabel("fraction of minima")
+    ax.set_ylabel("probability of a minimum")
     ax.grid(True, alpha=0.3)
-    legend(ax, loc="upper right")
+    legend(ax, loc="lower left")
     return fig
 
 
