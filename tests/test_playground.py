@@ -135,3 +135,13 @@ def test_training_figures_draw_mean_and_band():
     val = {name: np.vstack([np.linspace(1, 0.1, 5)] * 3).T for name in NAMES}
     fig = figures.validation_sweep(np.geomspace(1e-3, 1, 5), val, {name: 1e-3 for name in NAMES})
     assert len(fig.axes[0].collections) == len(NAMES)
+
+
+def test_validation_sweep_circles_the_rates_kept_out_of_the_choice():
+    lrs = np.geomspace(1e-3, 1, 5)
+    val = {"SGD": np.vstack([np.linspace(1, 0.1, 5)] * 3).T}
+    unstable = {"SGD": np.array([False, False, False, True, True])}
+    fig = figures.validation_sweep(lrs, val, {"SGD": 1e-3}, unstable)
+    circles = [line for line in fig.axes[0].get_lines() if line.get_marker() == "o"]
+    assert len(circles) == 1 and np.allclose(circles[0].get_xdata(), lrs[3:])
+    assert circles[0].get_markerfacecolor() == "none"

@@ -46,13 +46,16 @@ def lr_sensitivity(lrs, gaps, diverged, titles, tolerances=None, ylim=(1e-16, 1e
     return fig
 
 
-def validation_sweep(lrs, val_loss, best, ylim=(0.05, 2.0)):
+def validation_sweep(lrs, val_loss, best, unstable=None, ylim=(0.05, 2.0)):
     """Validation loss after training against the learning rate, mean over seeds with a min–max band.
 
     Args:
         lrs: the learning rates, shape ``(n,)``.
         val_loss: ``{name: array (n, seeds)}``; NaN where a run diverged.
         best: ``{name: chosen learning rate}``, marked with a star.
+        unstable: optional ``{name: bool array (n,)}``: learning rates kept out of the
+            choice (a run diverged or was chaotic), marked with an open circle where
+            the mean exists.
     """
     fig, ax = figure(1, width=5.2, height=3.3)
     for i, (name, loss) in enumerate(val_loss.items()):
@@ -60,6 +63,8 @@ def validation_sweep(lrs, val_loss, best, ylim=(0.05, 2.0)):
         mean = loss.mean(axis=1)
         ax.fill_between(lrs, loss.min(axis=1), loss.max(axis=1), color=c, alpha=0.18, lw=0)
         ax.plot(lrs, mean, "-", color=c, lw=1.5, label=name)
+        if unstable is not None:
+            ax.plot(lrs[unstable[name]], mean[unstable[name]], "o", ms=6, mfc="none", mec=c, mew=1.2)
         j = int(np.argmin(np.abs(lrs - best[name])))
         ax.plot(lrs[j], mean[j], "*", color=c, ms=12, mec="black", mew=0.6)
     ax.set_xscale("log")
