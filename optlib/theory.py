@@ -29,7 +29,7 @@ def rms_effective_lr(v, lr, eps):
     r"""RMSprop's per-parameter effective learning rate, :math:`\eta / (\sqrt{v_t} + \epsilon)`.
 
     With it the RMSprop step is plain gradient descent coordinate by coordinate,
-    :math:`\theta_{t+1} = \theta_t - \eta_{\mathrm{eff}, t} \odot g_t`. This is
+    :math:`\theta_t = \theta_{t-1} - \eta_{\mathrm{eff}, t} \odot g_t`. This is
     torch's placement of :math:`\epsilon` (outside the root), the one of
     :class:`optlib.optimizers.RMSprop`; :func:`rms_step_eps_inside` gives the other.
     """
@@ -40,7 +40,7 @@ def rms_steady_step(g, t, lr, alpha, eps):
     r"""The RMSprop step at step ``t`` under a constant gradient ``g``, from :math:`v_0 = 0`.
 
     The average is a geometric sum, :math:`v_t = (1 - \alpha) g^2 \sum_{k<t} \alpha^k
-    = (1 - \alpha^t) g^2`, so the step :math:`\theta_t - \theta_{t+1}` is
+    = (1 - \alpha^t) g^2`, so the step :math:`\theta_{t-1} - \theta_t` is
 
     .. math::
         \Delta_t = \frac{\eta\, g}{\sqrt{1 - \alpha^t}\,|g| + \epsilon}
@@ -84,7 +84,7 @@ def rms_step_bound(lr, alpha):
     r"""The largest RMSprop step in any coordinate, :math:`\eta / \sqrt{1 - \alpha}`.
 
     Since :math:`v_t \ge (1 - \alpha) g_t^2`, every step satisfies
-    :math:`|\theta_{t+1} - \theta_t| = \eta |g_t| / (\sqrt{v_t} + \epsilon) < \eta / \sqrt{1 - \alpha}`
+    :math:`|\theta_t - \theta_{t-1}| = \eta |g_t| / (\sqrt{v_t} + \epsilon) < \eta / \sqrt{1 - \alpha}`
     per coordinate, whatever the gradients (without momentum and weight decay).
     """
     return lr / np.sqrt(1 - np.asarray(alpha, dtype=float))

@@ -55,7 +55,7 @@ def step_sizes(t, measured, bounds, ylim=(0.1, 10)):
     ax.set_ylim(*ylim)
     ax.set_xlim(t[0], t[-1])
     ax.set_xlabel("step $t$")
-    ax.set_ylabel(r"step $|\theta_{t+1}-\theta_t|/\eta$")
+    ax.set_ylabel(r"step $|\theta_t-\theta_{t-1}|/\eta$")
     ax.grid(True, which="both", alpha=0.25)
     legend(ax, loc="lower right")
     return fig

@@ -13,13 +13,13 @@ def moment_trace(optimizer, grads, theta0=0.0):
     The gradients do not depend on the parameters (a stream of given numbers); the
     run is :func:`optlib.run` with ``record``. Returns arrays of shape ``(T, ...)``:
     ``m``, ``v``, ``m_hat``, ``v_hat`` from ``optimizer.state``, ``step`` the actual
-    step :math:`\\theta_t - \\theta_{t+1}`, and ``step_uncorrected`` the step the same
+    step :math:`\\theta_{t-1} - \\theta_t`, and ``step_uncorrected`` the step the same
     moments would give without bias correction, :math:`\\eta\\, m_t / (\\sqrt{v_t} + \\epsilon)`.
     """
     grads = np.asarray(grads, dtype=float)
     lr, eps = optimizer.hyperparameters["lr"], optimizer.hyperparameters["eps"]
     x0 = np.full(grads.shape[1:] or (1,), theta0)  # the runner wants a parameter axis
-    stream = lambda theta: grads[min(optimizer.t, len(grads) - 1)].reshape(x0.shape)  # g_{t+1} after step t
+    stream = lambda theta: grads[min(optimizer.t, len(grads) - 1)].reshape(x0.shape)  # after t steps, step t + 1 uses grads[t] = g_{t+1}
     traj = run(optimizer, stream, x0, len(grads), bound=np.inf, record=("m", "v", "m_hat", "v_hat"))
     trace = {k: v.reshape(grads.shape) for k, v in traj.state.items()}
     trace["step"] = -np.diff(traj.params, axis=0).reshape(grads.shape)
