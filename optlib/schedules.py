@@ -464,9 +464,19 @@ class SequentialLR(Schedule):
         return np.broadcast_shapes(*(s.shape for s in self.schedulers))
 
     def rate(self, e):
+        """The rate at epochs ``e``: a scalar, or epochs along the first axis as :meth:`values` passes them.
+
+        Each schedule is evaluated on its own stretch only, as in torch, so a ``LambdaLR``
+        is never called at an epoch it does not serve.
+        """
         k = np.searchsorted(self.milestones, e, side="right")  # the schedule in charge at epoch e
         local = e - np.asarray([0] + self.milestones)[k]  # its own epoch, from 0 at its milestone
-        if np.ndim(e) == 0:  # one step: only the schedule in charge
+        if np.ndim(e) == 0:
             return self.schedulers[int(k)].rate(local)
-        rates = np.broadcast_arrays(*(s.rate(local) for s in self.schedulers))
-        return np.choose(np.broadcast_to(k, rates[0].shape), rates)
+        out = np.empty(np.broadcast_shapes(np.shape(e), self.shape))
+        in_charge = k[(slice(None),) + (0,) * (k.ndim - 1)]  # epochs vary along the first axis only
+        for i, schedule in enumerate(self.schedulers):
+            rows = np.flatnonzero(in_charge == i)
+            if rows.size:
+                out[rows] = schedule.rate(local[rows])
+        return out

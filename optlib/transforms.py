@@ -13,9 +13,11 @@ parameters, so that a grid of configurations runs as one computation.
 Links work in place on ``u`` and their own state. ``TraceMomentum``,
 ``ScaleByAdam`` and ``ScaleByLearningRate`` allocate nothing, so a plain SGD,
 momentum or Adam step costs one scratch buffer (``u``) besides the returned
-parameters (``benchmarks/bench_optimizers.py`` measures it). ``AddDecayedWeights``
-and ``ScaleByRms`` make one or two short-lived temporaries of the parameters'
-size: simpler code, at a cost the benchmark prints.
+parameters (``benchmarks/bench_optimizers.py`` measures it). ``AddDecayedWeights``,
+``ScaleByRms`` and ``ScaleBySumOfSquares`` make one or two short-lived temporaries of
+the parameters' size: simpler code, at a cost the benchmark prints for the first two.
+A learning-rate schedule (:mod:`optlib.schedules`) adds one scalar per step
+(``benchmarks/bench_schedules.py``).
 
 The design follows optax's chainable transformations (Babuschkin et al., 2020),
 with PyTorch's ``torch.optim`` update rules and conventions.

@@ -127,8 +127,22 @@ def test_sequential_skips_a_schedule_between_coinciding_milestones():
     np.testing.assert_allclose(s.values(4), [0.5, 0.5, 1.0, 0.9], rtol=1e-15)
 
 
+def test_sequential_calls_each_schedule_only_on_its_own_steps():
+    seen = []
+
+    def factor(e):
+        seen.append(e)
+        return [1.0, 0.5, 0.25][e]  # defined for the first three epochs only
+
+    s = SequentialLR(0.1, [LambdaLR(0.1, factor), ExponentialLR(0.1, gamma=0.9)], milestones=[3])
+    np.testing.assert_allclose(s.values(6), [0.1, 0.05, 0.025, 0.1, 0.09, 0.081], rtol=1e-15)
+    assert set(seen) == {0, 1, 2}
+    assert s(3) == 0.025 and s(6) == pytest.approx(0.081, rel=1e-15)
+
+
 def test_values_of_zero_steps_and_grid_shapes():
     assert ExponentialLR(0.1, gamma=0.9).values(0).shape == (0,)
+    assert SequentialLR(0.1, [StepLR(0.1, 2), StepLR(0.1, 3)], [2]).values(0).shape == (0,)
     s = CosineAnnealingLR(np.array([[0.1], [0.2]]), T_max=5, eta_min=np.array([0.0, 0.01, 0.02]))
     assert s.shape == (2, 3) and s(1).shape == (2, 3) and s.values(7).shape == (7, 2, 3)
 
