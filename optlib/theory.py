@@ -873,3 +873,32 @@ def momentum_noise_floor(lr, momentum, hessian, noise_cov, batch_size):
                          f"got lr={lr}, momentum={momentum}, eigenvalues={lam}")
     sigma_ii = np.einsum("ji,jk,ki->i", V, np.asarray(noise_cov, dtype=float), V)
     return float(lr / (2 * batch_size) * np.sum((1 + mu) * sigma_ii / ((1 - mu) * (2 + 2 * mu - lr * lam))))
+
+
+# --- The playground chapter (book/playground.ipynb) -------------------------------------
+
+def preconditioned_gd_rate(effective_lrs, hessian):
+    r"""Contraction per step of diagonally preconditioned gradient descent near a minimum.
+
+    With a per-coordinate learning rate :math:`D = \operatorname{diag}(d)` (RMSprop's
+    :math:`\eta / (\sqrt{v_t} + \epsilon)`, :func:`rms_effective_lr`) held fixed, the error
+    :math:`e_t = \theta_t - \theta^*` on the quadratic model with Hessian :math:`H` obeys
+    :math:`e_t = (I - D H)\, e_{t-1}`. :math:`DH` is similar to the symmetric
+    :math:`D^{1/2} H D^{1/2}`, so its eigenvalues :math:`\mu_i` are real and
+
+    .. math::
+        \rho = \max_i |1 - \mu_i|, \qquad \mu_i \in \operatorname{eig}(D^{1/2} H D^{1/2}).
+
+    The iteration contracts iff :math:`\rho < 1`, i.e. every :math:`\mu_i < 2` (for
+    :math:`H \succ 0`); with :math:`D = \eta I` this is :func:`gd_rate`.
+
+    Args:
+        effective_lrs: the diagonal :math:`d`, shape ``(..., n)`` (leading axes: several steps).
+        hessian: :math:`H`, shape ``(n, n)``, symmetric.
+
+    Returns:
+        :math:`\rho`, shape ``(...)``.
+    """
+    root = np.sqrt(np.asarray(effective_lrs, dtype=float))
+    scaled = root[..., :, None] * np.asarray(hessian, dtype=float) * root[..., None, :]
+    return np.max(np.abs(1 - np.linalg.eigvalsh(scaled)), axis=-1)
