@@ -365,7 +365,8 @@ class AdamW(Optimizer):
     rate, as torch's does (it reads the rate its scheduler wrote). This is where torch
     and Loshchilov & Hutter (2019) part: their update is
     :math:`\theta_t = \theta_{t-1} - s_t \left(\alpha\, \hat m_t / (\sqrt{\hat v_t} + \epsilon) + \lambda' \theta_{t-1}\right)`
-    with base rate :math:`\alpha` and schedule multiplier :math:`s_t`, so their decay
+    with base rate :math:`\alpha` and schedule multiplier :math:`s_t` (the paper's
+    :math:`\eta_t`, not the rate :math:`\eta_t` above), so their decay
     :math:`\lambda'` is multiplied by :math:`s_t` alone, not by :math:`\alpha`. With
     ``lr`` = :math:`\alpha s_t` both decays follow the schedule, and their
     :math:`\lambda'` is torch's ``weight_decay * alpha``: changing the base rate
