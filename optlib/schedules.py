@@ -31,7 +31,8 @@ Where optlib departs from torch:
 
 * Rates are evaluated in closed form, a pure function of :math:`t`. Torch updates
   most of them recursively, each from the previous rate (the "chainable" form),
-  and falls back on the closed form only when ``step(epoch)`` is given an epoch.
+  and uses the closed form only when ``step(epoch)`` is given an epoch (and for a
+  schedule's first rate at a ``SequentialLR`` milestone).
   The two agree to rounding: over the committed fixtures
   (``tests/reference/torch_schedules.npz``, up to 2000 steps) the largest difference
   is 6e-15 of the base rate (``tests/test_schedules.py`` holds it to 1e-13).
