@@ -676,14 +676,14 @@ def momentum_iteration_matrix(lr, momentum, eigenvalue):
     r"""The heavy-ball step along one eigendirection of a quadratic, as a 2 x 2 matrix.
 
     With :math:`x_t` the error :math:`\theta_t - \theta^*` along an eigenvector of
-    eigenvalue :math:`\lambda` and :math:`m_{t-1}` the momentum buffer (torch's
-    ``momentum_buffer``, :math:`m_0 = 0`), one step of
-    :math:`m_t = \mu m_{t-1} + \lambda x_t,\ x_{t+1} = x_t - \eta m_t` is
+    eigenvalue :math:`\lambda` and :math:`m_t` the momentum buffer after step :math:`t`
+    (torch's ``momentum_buffer``, :math:`m_0 = 0`), step :math:`t` of
+    :math:`m_t = \mu m_{t-1} + \lambda x_{t-1},\ x_t = x_{t-1} - \eta m_t` is
 
     .. math::
-        \begin{pmatrix} x_{t+1} \\ m_t \end{pmatrix}
+        \begin{pmatrix} x_t \\ m_t \end{pmatrix}
         = \begin{pmatrix} 1 - \eta\lambda & -\eta\mu \\ \lambda & \mu \end{pmatrix}
-          \begin{pmatrix} x_t \\ m_{t-1} \end{pmatrix},
+          \begin{pmatrix} x_{t-1} \\ m_{t-1} \end{pmatrix},
 
     whose characteristic polynomial is :math:`z^2 - (1 + \mu - \eta\lambda) z + \mu`.
     Arguments broadcast; the result has shape ``broadcast + (2, 2)``.
@@ -695,13 +695,13 @@ def momentum_iteration_matrix(lr, momentum, eigenvalue):
 def nesterov_iteration_matrix(lr, momentum, eigenvalue):
     r"""Torch's Nesterov step along one eigendirection of a quadratic, as a 2 x 2 matrix.
 
-    With :math:`m_t = \mu m_{t-1} + \lambda x_t` and
-    :math:`x_{t+1} = x_t - \eta(\lambda x_t + \mu m_t)`:
+    With :math:`m_t = \mu m_{t-1} + \lambda x_{t-1}` and
+    :math:`x_t = x_{t-1} - \eta(\lambda x_{t-1} + \mu m_t)`:
 
     .. math::
-        \begin{pmatrix} x_{t+1} \\ m_t \end{pmatrix}
+        \begin{pmatrix} x_t \\ m_t \end{pmatrix}
         = \begin{pmatrix} 1 - \eta\lambda(1 + \mu) & -\eta\mu^2 \\ \lambda & \mu \end{pmatrix}
-          \begin{pmatrix} x_t \\ m_{t-1} \end{pmatrix},
+          \begin{pmatrix} x_{t-1} \\ m_{t-1} \end{pmatrix},
 
     with characteristic polynomial :math:`z^2 - (1 + \mu)(1 - \eta\lambda) z + \mu(1 - \eta\lambda)`.
     """

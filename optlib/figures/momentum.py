@@ -49,7 +49,7 @@ def gain(steps, asymptotes, momentum):
     """The step length under a constant and an alternating gradient, with their limits.
 
     Args:
-        steps: ``{label: array}`` of step lengths :math:`|\\theta_{t+1} - \\theta_t|` per step.
+        steps: ``{label: array}`` of step lengths :math:`|\\theta_t - \\theta_{t-1}|` per step.
         asymptotes: ``{label: value}``, the limits drawn as dotted lines.
         momentum: the :math:`\\mu` of the runs (for the title).
     """
@@ -60,7 +60,7 @@ def gain(steps, asymptotes, momentum):
         ax.axhline(value, ls=":", lw=1.2, color=color("", i + 1))
         ax.text(1.0, value, " " + label, transform=ax.get_yaxis_transform(), va="center", fontsize=8)
     ax.set_xlabel("step $t$")
-    ax.set_ylabel(r"step length $|\theta_{t+1} - \theta_t|$")
+    ax.set_ylabel(r"step length $|\theta_t - \theta_{t-1}|$")
     ax.set_title(f"heavy ball, $\\mu = {momentum:g}$: one gradient, repeated or alternating", fontsize=9)
     ax.grid(True, alpha=0.3)
     legend(ax, loc="center right")
