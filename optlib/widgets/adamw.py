@@ -32,14 +32,15 @@ def noisy_decay_runs(lambdas=LAMBDAS, sigmas=SIGMAS, lr=0.01, steps=600, runs=20
     return out
 
 
-def decay_explorer(lr=0.01, steps=600, runs=200):
+def decay_explorer(lr=0.01, steps=600, runs=200, seed=0):
     """Weight decay of two parameters with different gradient scales, Adam + L2 against AdamW.
 
     Each parameter's loss gradient is zero-mean noise of scale σ₁ or σ₂, so only the decay
     moves the mean of θ. AdamW shrinks both by 1 - ηλ per step; Adam + L2 divides λ by
     the gradient scale √v̂ ≈ √(σ² + (λθ)²), which holds the decay term itself too.
+    ``seed`` seeds the noise (the book passes its ``book_seed()``).
     """
-    mean = noisy_decay_runs(LAMBDAS, SIGMAS, lr, steps, runs)
+    mean = noisy_decay_runs(LAMBDAS, SIGMAS, lr, steps, runs, seed)
     t = np.arange(steps + 1)
     fig, axes = figure(2, width=3.9, height=3.1)
     lines, texts = {}, []
