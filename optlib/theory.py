@@ -874,6 +874,25 @@ def momentum_noise_floor(lr, momentum, hessian, noise_cov, batch_size):
     sigma_ii = np.einsum("ji,jk,ki->i", V, np.asarray(noise_cov, dtype=float), V)
     return float(lr / (2 * batch_size) * np.sum((1 + mu) * sigma_ii / ((1 - mu) * (2 + 2 * mu - lr * lam))))
 
+def nesterov_optimal(lam_min, lam_max):
+    r"""Nesterov's best parameters and rate on a quadratic with eigenvalues in :math:`[\lambda_{\min}, \lambda_{\max}]`.
+
+    With :math:`\kappa = \lambda_{\max}/\lambda_{\min}` (Lessard, Recht & Packard, 2016, section 3.2),
+
+    .. math::
+        \eta^* = \frac{4}{3\lambda_{\max} + \lambda_{\min}}, \qquad
+        \mu^* = \frac{\sqrt{3\kappa + 1} - 2}{\sqrt{3\kappa + 1} + 2}, \qquad
+        \rho^* = 1 - \frac{2}{\sqrt{3\kappa + 1}},
+
+    the rate of :func:`nesterov_iteration_matrix` (torch's form) at :math:`\eta^*, \mu^*`:
+    slower than heavy ball's :math:`(\sqrt\kappa - 1)/(\sqrt\kappa + 1)`
+    (:func:`momentum_optimal`) but, unlike it, with a guarantee beyond quadratics.
+    Returns ``(lr, momentum, rate)``.
+    """
+    kappa = lam_max / lam_min
+    s = np.sqrt(3 * kappa + 1)
+    return 4 / (3 * lam_max + lam_min), (s - 2) / (s + 2), 1 - 2 / s
+
 
 # --- The playground chapter (book/playground.ipynb) -------------------------------------
 

@@ -248,3 +248,24 @@ def test_momentum_noise_floor_against_noisy_optlib_runs():
     measured = 0.5 * np.mean(np.einsum("tri,ij,trj->tr", e, H, e))
     # 4000 runs x 1000 correlated steps: the relative standard error is ~1%
     assert measured == pytest.approx(theory.momentum_noise_floor(0.05, 0.8, H, Sigma, 1), rel=0.05)
+
+
+@pytest.mark.parametrize("kappa", [10.0, 100.0, 1000.0])
+def test_nesterov_optimal_is_the_best_nesterov_rate(kappa):
+    eigs = (1.0 / kappa, 1.0)
+    lr, mu, rate = theory.nesterov_optimal(*eigs)
+    assert np.isclose(float(theory.momentum_rate(lr, mu, eigs, nesterov=True)), rate, rtol=1e-9)
+    assert np.isclose(rate, 1 - 2 / np.sqrt(3 * kappa + 1))
+    # nothing on a global grid, nor on a fine grid around the optimum, does better
+    coarse = theory.momentum_rate(np.linspace(0.01, 1.99, 300)[:, None], np.linspace(0, 0.999, 300)[None, :],
+                                  eigs, nesterov=True)
+    fine = theory.momentum_rate(lr * np.linspace(0.95, 1.05, 401)[:, None], mu * np.linspace(0.95, 1.05, 401)[None, :],
+                                eigs, nesterov=True)
+    assert coarse.min() >= rate - 1e-12 and fine.min() >= rate - 1e-12
+    assert rate > theory.momentum_optimal(*eigs)[2]           # slower than heavy ball at its optimum
+    # an optlib run contracts at that rate (up to a polynomial prefactor: measured over a long window)
+    q = Quadratic.ill_conditioned(kappa, 0.4)
+    traj = run(SGD(lr=lr, momentum=mu, nesterov=True), q, q.x0, 40 * int(np.sqrt(kappa)) + 400)
+    e = np.linalg.norm(traj.params - q.x_star, axis=-1)
+    n = len(e) - 1
+    assert (e[n] / e[n // 2]) ** (1 / (n - n // 2)) == pytest.approx(rate, abs=5e-3)
