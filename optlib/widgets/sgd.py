@@ -13,8 +13,8 @@ from optlib import SGD, Quadratic, Saddle, run
 from optlib.data import make_regression
 from optlib.models import LinearRegression, full_batch_objective, minibatch_objective
 from optlib.plotting import LossPanel, PathPanel, figure, legend
-from optlib.theory import (gd_rate, gradient_noise_covariance, least_squares_quadratic, loss_rate,
-                           per_example_gradients, saddle_escape_steps, sgd_noise_floor)
+from optlib.theory import (gd_rate, least_squares_quadratic, least_squares_sgd_floor, least_squares_sgd_max_lr,
+                           loss_rate, saddle_escape_steps)
 from optlib.widgets import Control, Explorer, lin_values, log_values
 
 GD_COLOR = "#444444"
@@ -25,6 +25,9 @@ def conditioning_explorer(steps=60, angle=np.pi / 8):
 
     Left: the path on the contour map. Right: the loss gap on a log scale, with the
     predicted rate :math:`\\max_i|1-\\eta\\lambda_i|` against the one measured on the run.
+    The path zigzags only for :math:`\\eta > 1/\\lambda_{\\max}` (the steep direction flips sign);
+    at the default :math:`\\eta = 1/\\lambda_{\\max}` it slides straight down the valley at any
+    :math:`\\kappa`, whose size sets how slowly the flat direction crawls.
     Runs that leave :math:`|\\theta| \\le 100` are stopped and labelled "diverged".
     """
     fig, (ax_path, ax_loss) = figure(2, width=4.0, height=3.2)
@@ -52,8 +55,9 @@ def conditioning_explorer(steps=60, angle=np.pi / 8):
                 static=(0.1, 0.5, 1.0, 1.5, 1.9, 2.1)),
     ]
     return Explorer(fig, update, controls, animated=paths.artists + losses.artists + [title, path_title],
-                    redraw_on={"kappa"}, alt="Gradient descent zigzagging on an ill-conditioned quadratic, "
-                        "with its loss on a log scale, for a chosen condition number and learning rate.")
+                    redraw_on={"kappa"}, alt="Gradient descent on an ill-conditioned quadratic, zigzagging when the learning "
+                        "rate exceeds 1/λ_max, with its loss on a log scale, for a chosen condition number and "
+                        "learning rate.")
 
 
 def saddle_explorer(steps=200):
@@ -106,8 +110,12 @@ def minibatch_explorer(steps=150, n=256, seed=0):
 
     The model is a 2-parameter linear regression (weight and bias). Left: both paths
     on the loss contours. Right: the loss on *all* the data at each iterate (minus
-    its minimum), with the predicted noise floor of SGD
-    (:func:`optlib.theory.sgd_noise_floor`) as a dashed line.
+    its minimum), with SGD's exact stationary floor for least squares
+    (:func:`optlib.theory.least_squares_sgd_floor`) as a dashed line. The floor exists only
+    below the largest learning rate at which SGD's mean square error stays bounded,
+    :func:`optlib.theory.least_squares_sgd_max_lr` (0.59 at B = 1, 1.52 at B = 8, 1.89 at
+    B = 64 on the chapter's data, against gradient descent's 2/λ_max = 1.95); above it the
+    note says so instead.
     """
     X, y, _, _ = make_regression(n=n, d=1, noise=0.5, seed=seed)
     model = LinearRegression(1)
@@ -115,8 +123,8 @@ def minibatch_explorer(steps=150, n=256, seed=0):
     surface = Quadratic(H, theta_star)
     surface.xlim, surface.ylim = (theta_star[0] - 2.5, theta_star[0] + 2.5), (theta_star[1] - 2.5, theta_star[1] + 2.5)
     theta0 = theta_star + np.array([-2.0, 2.0])
-    Sigma = gradient_noise_covariance(per_example_gradients(model, theta_star, X, y))
-    lam_max = np.linalg.eigvalsh(H)[-1]
+    batch_sizes = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+    max_lr = {B: least_squares_sgd_max_lr(X, B) for B in batch_sizes}  # SGD's mean square stays bounded below
 
     fig, (ax_path, ax_loss) = figure(2, width=4.0, height=3.2)
     paths = PathPanel(ax_path, surface, ["SGD", "GD"], levels=14)
@@ -138,19 +146,18 @@ def minibatch_explorer(steps=150, n=256, seed=0):
         paths.set_paths({"SGD": sgd, "GD": gd})
         full = {name: replace(t, loss=model.loss(t.params, X, y)) for name, t in (("SGD", sgd), ("GD", gd))}
         losses.set_losses(full, minimum=loss_star)
-        if lr * lam_max < 2:
-            floor = sgd_noise_floor(lr, H, Sigma, batch_size)
+        if lr < max_lr[batch_size]:
+            floor = least_squares_sgd_floor(lr, X, y, batch_size)
             floor_line.set_ydata([floor, floor])
             note.set_text(f"B = {batch_size}: predicted SGD floor {floor:.1e}")
         else:
             floor_line.set_ydata([np.nan, np.nan])
-            note.set_text(f"η > 2/λ_max = {2 / lam_max:.2f}: no floor")
+            note.set_text(f"η ≥ {max_lr[batch_size]:.2f}, SGD's limit at B = {batch_size}:\nits mean square grows, no floor")
 
     controls = [
-        Control("batch_size", "batch size B", (1, 2, 4, 8, 16, 32, 64, 128, 256), 8, static=(1, 8, 32, 256),
-                fmt="{:d}"),
+        Control("batch_size", "batch size B", batch_sizes, 8, static=(1, 8, 64, 256), fmt="{:d}"),
         Control("lr", "learning rate η", (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 1.5, 2.0, 2.5), 0.1,
-                static=(0.02, 0.1, 0.5, 1.0, 2.5)),
+                static=(0.02, 0.1, 0.5, 1.0, 1.5, 2.5)),  # 1.5: the chapter's B = 1 vs B = 64 comparison
     ]
     return Explorer(fig, update, controls, animated=paths.artists + losses.artists + [floor_line, note],
                     alt="Minibatch SGD and full-batch gradient descent on a two-parameter linear regression: "
