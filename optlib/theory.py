@@ -893,6 +893,37 @@ def nesterov_optimal(lam_min, lam_max):
     s = np.sqrt(3 * kappa + 1)
     return 4 / (3 * lam_max + lam_min), (s - 2) / (s + 2), 1 - 2 / s
 
+def first_order_lower_bound(k, kappa):
+    r"""The least worst-case error factor after ``k`` steps of any first-order method on quadratics.
+
+    On a quadratic with eigenvalues in :math:`[\lambda_{\min}, \lambda_{\max}]`, a method whose
+    iterates lie in :math:`\theta_0 + \operatorname{span}(g_1, \dots, g_k)` has error
+    :math:`p_k(A)(\theta_0 - \theta^*)` with :math:`\deg p_k \le k`, :math:`p_k(0) = 1`. By Chebyshev's
+    minimax property the smallest possible :math:`\max_{\lambda} |p_k(\lambda)|` is
+
+    .. math::
+        \frac{1}{T_k\big(\frac{\kappa + 1}{\kappa - 1}\big)} = \frac{2\rho^k}{1 + \rho^{2k}} \ \ge\ \rho^k,
+        \qquad \rho = \frac{\sqrt\kappa - 1}{\sqrt\kappa + 1},
+
+    attained by the rescaled Chebyshev polynomial (:func:`chebyshev_error_factor`). Heavy ball at
+    :func:`momentum_optimal` contracts at :math:`\rho` per step: no first-order method has a better
+    rate (Nesterov, 2004, Theorem 2.1.13; Goh, 2017).
+    """
+    rho = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    k = np.asarray(k, dtype=float)
+    return 2 * rho**k / (1 + rho ** (2 * k))
+
+
+def chebyshev_error_factor(k, lam, lam_min, lam_max):
+    r"""The optimal degree-``k`` error polynomial :math:`T_k\big(\frac{\lambda_{\max} + \lambda_{\min} - 2\lambda}{\lambda_{\max} - \lambda_{\min}}\big) / T_k\big(\frac{\kappa + 1}{\kappa - 1}\big)`.
+
+    It is 1 at :math:`\lambda = 0` and equioscillates between :math:`\pm`
+    :func:`first_order_lower_bound` at :math:`k + 1` points of :math:`[\lambda_{\min}, \lambda_{\max}]`.
+    """
+    cheb = lambda x, k: np.polynomial.chebyshev.chebval(x, np.eye(k + 1)[k])
+    lam = np.asarray(lam, dtype=float)
+    return cheb((lam_max + lam_min - 2 * lam) / (lam_max - lam_min), k) / cheb((lam_max + lam_min) / (lam_max - lam_min), k)
+
 
 # --- The playground chapter (book/playground.ipynb) -------------------------------------
 

@@ -269,3 +269,24 @@ def test_nesterov_optimal_is_the_best_nesterov_rate(kappa):
     e = np.linalg.norm(traj.params - q.x_star, axis=-1)
     n = len(e) - 1
     assert (e[n] / e[n // 2]) ** (1 / (n - n // 2)) == pytest.approx(rate, abs=5e-3)
+
+
+@pytest.mark.parametrize("kappa", [10.0, 100.0])
+def test_first_order_lower_bound_holds_for_optlib_methods_and_is_attained(kappa):
+    lam = np.linspace(1 / kappa, 1.0, 2001)                        # eigenvalues filling [lam_min, lam_max]
+    rho = (np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1)
+    methods = {"GD": SGD(lr=theory.gd_optimal(1 / kappa, 1.0)[0])}
+    lr, mu, _ = theory.momentum_optimal(1 / kappa, 1.0)
+    methods["heavy ball"] = SGD(lr=lr, momentum=mu)
+    lr, mu, _ = theory.nesterov_optimal(1 / kappa, 1.0)
+    methods["Nesterov"] = SGD(lr=lr, momentum=mu, nesterov=True)
+    for k in (5, 20, 60):
+        bound = theory.first_order_lower_bound(k, kappa)
+        assert bound >= rho**k and np.isclose(bound, 1 / np.cosh(k * np.arccosh((kappa + 1) / (kappa - 1))))
+        cheb = theory.chebyshev_error_factor(k, lam, 1 / kappa, 1.0)
+        assert np.isclose(theory.chebyshev_error_factor(k, 0.0, 1 / kappa, 1.0), 1.0)
+        assert np.isclose(np.max(np.abs(cheb)), bound, rtol=1e-6)       # attained
+        for name, opt in methods.items():
+            opt.reset()
+            factors = run(opt, lambda x: lam * x, np.ones_like(lam), k).final    # p_k(lambda) per eigenvalue
+            assert np.max(np.abs(factors)) >= bound * (1 - 1e-9), name
