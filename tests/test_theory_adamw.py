@@ -96,3 +96,21 @@ def test_half_life():
     traj = run(AdamW(lr=0.1, weight_decay=0.5), lambda th: np.zeros_like(th), np.ones(1), 20)
     n = weight_decay_half_life(0.1, 0.5)
     assert traj.params[n, 0] <= 0.5 < traj.params[n - 1, 0]
+
+
+def test_adamw_is_l2_rescaled_by_sqrt_v_hat_for_the_current_preconditioner():
+    # L&H Proposition 3: AdamW's step = η (m̂ + λ(√v̂ + ε)θ) / (√v̂ + ε), the preconditioned step on
+    # L + ½ Σ λ(√v̂_i + ε) θ_i², with v̂ the one of that step
+    from optlib.theory import adamw_equivalent_l2
+    lr, lam = 0.05, 0.3
+    opt, grad, theta = AdamW(lr=lr, weight_decay=lam), noisy_grad(5), THETA0.copy()
+    for _ in range(40):
+        new = opt.step(theta, grad(theta))
+        state = opt.state
+        denom = np.sqrt(state["v_hat"]) + 1e-8
+        coefficient = adamw_equivalent_l2(lam, state["v_hat"])
+        np.testing.assert_allclose(theta - new, lr * (state["m_hat"] + coefficient * theta) / denom,
+                                   rtol=1e-10, atol=1e-15)
+        theta = new
+    # the larger a parameter's gradients, the larger its L2 coefficient (SCALES decrease)
+    assert np.all(np.diff(adamw_equivalent_l2(lam, state["v_hat"])) < 0)
