@@ -10,7 +10,7 @@ import pytest
 from optlib import SGD, Quadratic, run, theory
 from optlib import schedules as S
 from optlib.figures import schedules as figures
-from optlib.widgets.schedules import additive_noise, book_schedules, schedule_explorer
+from optlib.widgets.schedules import additive_noise, book_schedules, schedule_explorer, warmup_explorer
 
 
 def test_additive_noise_is_the_gradient_plus_independent_unit_gaussians():
@@ -96,3 +96,15 @@ def test_figures_draw_what_they_are_given(draw):
         fig = figures.linear_scaling({(0.1, 8): np.ones(steps)}, {(0.1, 8): 0.3}, {(0.1, 8): 8})
         assert fig.axes[0].get_lines()[0].get_xdata()[0] == 8
     assert fig._repr_mimebundle_()  # renders
+
+
+def test_the_warmup_explorer_draws_the_schedule_and_sgds_expectation():
+    w = warmup_explorer(steps=80, runs=10)
+    w.update(warmup=25, beta1=0.0, lr=0.1)
+    rate_line = w.figure.axes[0].get_lines()[0]
+    assert np.allclose(rate_line.get_ydata(), S.LinearLR(0.1, start_factor=0.01, total_iters=25).values(80))
+    lines = {line.get_label(): line for line in w.figure.axes[1].get_lines()}
+    sgd = theory.scheduled_sgd_excess_loss(rate_line.get_ydata(), np.eye(2), np.eye(2), 1, np.zeros(2))
+    assert np.allclose(lines["SGD (expected)"].get_ydata()[1:], sgd[1:] / sgd[-1])
+    w.update(warmup=0)
+    assert np.all(w.figure.axes[0].get_lines()[0].get_ydata() == 0.1)

@@ -3,11 +3,12 @@
 * :func:`additive_noise` -- an objective's gradient plus Gaussian noise: the model of the noise floor.
 * :func:`book_schedules` -- the chapter's schedules, by name, for one base rate and run length.
 * :func:`schedule_explorer` -- a schedule's shape beside the loss it gives SGD under noise.
+* :func:`warmup_explorer` -- Adam with and without a warm-up, started at the minimum of a noisy quadratic.
 """
 
 import numpy as np
 
-from optlib import SGD, Quadratic, run
+from optlib import SGD, Adam, Quadratic, run
 from optlib import schedules as S
 from optlib.plotting import PALETTE, figure, legend
 from optlib.theory import scheduled_sgd_excess_loss, sgd_noise_floor
@@ -98,3 +99,51 @@ def schedule_explorer(steps=600, runs=20, sigma=1.0, seed=0):
                     alt="Left: a learning-rate schedule over 600 steps. Right: the loss of SGD with that "
                         "schedule on a noisy quadratic, one run, the mean of 20 runs and the exact expectation, "
                         "beside the noise floor of a constant rate.")
+
+
+def warmup_explorer(steps=400, runs=200, seed=0):
+    r"""Adam with a linear warm-up on a noisy quadratic started at its minimum.
+
+    The loss :math:`\tfrac12\|\theta\|^2` (two coordinates, unit curvature) with unit
+    gradient noise, from :math:`\theta_0 = 0`. Left: the schedule, ``LinearLR`` from
+    :math:`0.01\eta` over ``W`` steps (``W = 0``: a constant rate). Right: the mean loss of
+    ``runs`` runs divided by its level over the last quarter of the run, the overshoot that
+    the first steps produce, against SGD's exact expectation at the same rate divided by its floor.
+    """
+    bowl = Quadratic(np.eye(2))
+    fig, (ax_lr, ax_loss) = figure(2, width=4.0, height=3.2)
+    (rate_line,) = ax_lr.plot([], [], lw=1.8, color=PALETTE[3])
+    ax_lr.set(xlim=(0, steps), ylim=(0, 1.05), xlabel="step $t$", ylabel=r"learning rate $\eta_t$")
+    (adam_line,) = ax_loss.plot([], [], lw=1.5, color=PALETTE[3], label=f"Adam, mean of {runs} runs")
+    (sgd_line,) = ax_loss.plot([], [], ":", lw=1.5, color="black", label="SGD (expected)")
+    ax_loss.axhline(1.0, color="#777777", lw=0.8)
+    ax_loss.set(xlim=(0, steps), ylim=(0, 4.0), xlabel="step $t$", ylabel="mean loss / its final level")
+    for ax in (ax_lr, ax_loss):
+        ax.grid(True, alpha=0.3)
+    legend(ax_loss, loc="upper right")
+    note = ax_loss.text(0.97, 0.72, "", transform=ax_loss.transAxes, ha="right", fontsize=8.5,
+                        bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
+    t = np.arange(steps + 1)
+
+    def update(warmup, beta1, lr):
+        s = S.LinearLR(lr, start_factor=0.01, total_iters=warmup) if warmup else S.LambdaLR(lr, lambda e: 1.0)
+        rates = s.values(steps)
+        loss = run(Adam(lr=s, betas=(beta1, 0.999)), additive_noise(bowl, 1.0, seed), np.zeros((runs, 2)), steps,
+                   bound=1e3).loss.mean(axis=1)
+        level = loss[3 * steps // 4:].mean()
+        sgd = scheduled_sgd_excess_loss(rates, bowl.A, np.eye(2), 1, np.zeros(2))
+        rate_line.set_data(np.arange(1, steps + 1), rates)
+        adam_line.set_data(t, loss / level)
+        sgd_line.set_data(t, sgd / sgd[-1])
+        note.set_text(f"W = {warmup}, β₁ = {beta1:g}, η = {lr:g}\n"
+                      f"highest mean loss: {np.max(loss[: 3 * steps // 4]) / level:.2f} × final level")
+
+    controls = [
+        Control("warmup", "warm-up steps W", (0, 10, 25, 50, 100, 200), 0, static=(0, 25, 100), fmt="{:d}"),
+        Control("beta1", "β₁", (0.0, 0.5, 0.9, 0.99), 0.9, static=(0.0, 0.9, 0.99)),
+        Control("lr", "learning rate η", (0.1, 0.3, 1.0), 0.3, static=(0.1, 0.3, 1.0)),
+    ]
+    return Explorer(fig, update, controls, animated=[rate_line, adam_line, sgd_line, note],
+                    alt="Left: a linear warm-up of the learning rate. Right: the mean loss of Adam runs started "
+                        "at the minimum of a noisy quadratic, relative to its final level, beside SGD's "
+                        "expected loss relative to its floor.")
