@@ -138,10 +138,13 @@ class SGD(Optimizer):
     r"""Stochastic gradient descent, with optional momentum, as ``torch.optim.SGD``.
 
     .. math::
-        g_t &\leftarrow \nabla L(\theta_t) + \lambda \theta_t \\
+        g_t &\leftarrow \nabla L(\theta_{t-1}) + \lambda \theta_{t-1} \\
         b_1 &= g_1, \qquad b_t = \mu b_{t-1} + (1 - \tau) g_t \\
-        \theta_{t+1} &= \theta_t - \eta\, b_t
-        \quad\text{(Nesterov: } \theta_t - \eta (g_t + \mu b_t)\text{)}
+        \theta_t &= \theta_{t-1} - \eta\, b_t
+        \quad\text{(Nesterov: } \theta_{t-1} - \eta (g_t + \mu b_t)\text{)}
+
+    for the steps :math:`t = 1, 2, \ldots` from the start :math:`\theta_0` (the book's
+    convention: step :math:`t` uses the gradient at the current parameters).
 
     Args:
         lr: learning rate :math:`\eta` (torch's default 1e-3).
@@ -246,9 +249,11 @@ class RMSprop(Optimizer):
     r"""RMSprop (Tieleman & Hinton, 2012), as ``torch.optim.RMSprop``.
 
     .. math::
-        g_t &\leftarrow \nabla L(\theta_t) + \lambda \theta_t \\
+        g_t &\leftarrow \nabla L(\theta_{t-1}) + \lambda \theta_{t-1} \\
         v_t &= \alpha v_{t-1} + (1 - \alpha) g_t^2 \\
-        \theta_{t+1} &= \theta_t - \eta \frac{g_t}{\sqrt{v_t} + \epsilon}
+        \theta_t &= \theta_{t-1} - \eta \frac{g_t}{\sqrt{v_t} + \epsilon}
+
+    for the steps :math:`t = 1, 2, \ldots` from the start :math:`\theta_0`, with :math:`v_0 = 0`.
 
     Args:
         lr: learning rate :math:`\eta` (default 1e-2).
@@ -306,13 +311,14 @@ class Adam(Optimizer):
     r"""Adam (Kingma & Ba, 2015), as ``torch.optim.Adam``.
 
     .. math::
-        g_t &\leftarrow \nabla L(\theta_t) + \lambda \theta_t \\
+        g_t &\leftarrow \nabla L(\theta_{t-1}) + \lambda \theta_{t-1} \\
         m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t, \qquad
         v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \\
         \hat m_t &= \frac{m_t}{1 - \beta_1^t}, \qquad \hat v_t = \frac{v_t}{1 - \beta_2^t} \\
-        \theta_{t+1} &= \theta_t - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
+        \theta_t &= \theta_{t-1} - \eta \frac{\hat m_t}{\sqrt{\hat v_t} + \epsilon}
 
-    with :math:`m_0 = v_0 = 0` and the step count starting at :math:`t = 1`.
+    for the steps :math:`t = 1, 2, \ldots` (torch's ``state["step"]``) from the start
+    :math:`\theta_0`, with :math:`m_0 = v_0 = 0`.
 
     Args:
         lr: learning rate :math:`\eta`.
