@@ -156,8 +156,8 @@ def minibatch_explorer(steps=150, n=256, seed=0):
 
     controls = [
         Control("batch_size", "batch size B", batch_sizes, 8, static=(1, 8, 64, 256), fmt="{:d}"),
-        Control("lr", "learning rate η", (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 1.5, 2.0, 2.5), 0.1,
-                static=(0.02, 0.1, 0.5, 1.0, 1.5, 2.5)),  # 1.5: the chapter's B = 1 vs B = 64 comparison
+        Control("lr", "learning rate η", (0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0, 1.4, 1.5, 2.0, 2.5), 0.1,
+                static=(0.02, 0.1, 0.5, 1.0, 1.4, 2.5)),  # 1.4: the chapter's B = 1 vs B = 64 comparison
     ]
     return Explorer(fig, update, controls, animated=paths.artists + losses.artists + [floor_line, note],
                     alt="Minibatch SGD and full-batch gradient descent on a two-parameter linear regression: "
