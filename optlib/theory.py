@@ -772,6 +772,27 @@ def momentum_rate(lr, momentum, eigenvalues, nesterov=False):
     return np.max(spectral_radius_2x2(T), axis=-1)
 
 
+def momentum_regime(h, momentum):
+    r"""How heavy ball moves along one eigendirection, from :math:`h = \eta\lambda` and :math:`\mu`.
+
+    The roots of :math:`z^2 - (1 + \mu - h) z + \mu` are
+
+    - 0, *over-damped*: real and positive, :math:`h < (1 - \sqrt\mu)^2`; the error keeps
+      its sign after at most one change, like a ball in syrup;
+    - 1, *under-damped*: complex, :math:`(1 - \sqrt\mu)^2 < h < (1 + \sqrt\mu)^2`, of modulus
+      :math:`\sqrt\mu`; the error spirals, changing sign every :math:`\pi/\arg z` steps;
+    - 2, *over-stepped*: real and negative, :math:`(1 + \sqrt\mu)^2 < h < 2 + 2\mu`; the error
+      changes sign at every step (gradient descent's zigzag);
+    - 3, *unstable*: :math:`h \ge 2 + 2\mu` (or :math:`h \le 0`).
+
+    *Critical damping* is the double root :math:`h = (1 - \sqrt\mu)^2`, between 0 and 1.
+    Arguments broadcast; returns integer codes.
+    """
+    h, mu = np.broadcast_arrays(np.asarray(h, dtype=float), np.asarray(momentum, dtype=float))
+    s = np.sqrt(mu)
+    return np.select([(h <= 0) | (h >= 2 + 2 * mu), h < (1 - s) ** 2, h <= (1 + s) ** 2], [3, 0, 1], default=2)
+
+
 def momentum_max_lr(momentum, lam_max, nesterov=False):
     r"""The largest stable learning rate of momentum on a quadratic: it converges iff :math:`0 < \eta < \eta_{\max}`.
 

@@ -290,3 +290,29 @@ def test_first_order_lower_bound_holds_for_optlib_methods_and_is_attained(kappa)
             opt.reset()
             factors = run(opt, lambda x: lam * x, np.ones_like(lam), k).final    # p_k(lambda) per eigenvalue
             assert np.max(np.abs(factors)) >= bound * (1 - 1e-9), name
+
+
+@pytest.mark.parametrize("mu", [0.0, 0.3, 0.81])
+def test_momentum_regime_matches_the_roots_and_the_runs(mu):
+    h = np.linspace(-0.5, 4.2, 941)
+    regime = theory.momentum_regime(h, mu)
+    roots = [np.roots([1, -(1 + mu - hi), mu]) for hi in h]
+    for hi, r, z in zip(h, regime, roots):
+        if r == 3:
+            assert hi <= 0 or np.max(np.abs(z)) >= 1 - 1e-12
+        elif abs(hi - (1 - np.sqrt(mu)) ** 2) > 1e-6 and abs(hi - (1 + np.sqrt(mu)) ** 2) > 1e-6:
+            real = np.all(np.abs(z.imag) < 1e-12)
+            assert {0: real and np.all(z.real >= 0), 1: not real, 2: real and np.all(z.real <= 0)}[r], (hi, z)
+    # optlib runs along one direction (lambda = 1): sign changes of the error in steps 20..220
+    for hi, r in zip(h[::20], regime[::20]):
+        if r == 3:
+            continue
+        x = run(SGD(lr=hi, momentum=mu), lambda x: x, np.ones(1), 220, bound=1e12).params[20:, 0]
+        flips = int(np.sum(np.sign(x[1:]) * np.sign(x[:-1]) < 0))
+        if r == 0:
+            assert flips <= 1
+        elif r == 2 and np.max(np.abs(np.roots([1, -(1 + mu - hi), mu]))) ** 200 > 1e-250:
+            assert flips == 200
+        elif r == 1 and mu ** 100 > 1e-250:
+            z = np.roots([1, -(1 + mu - hi), mu])[0]
+            assert abs(flips - 200 * abs(np.angle(z)) / np.pi) <= 2

@@ -100,3 +100,47 @@ def rates(h, rates_by_momentum, boundaries, kappas, steps_by_name, measured_by_n
     ax_steps.grid(True, which="major", alpha=0.3)
     legend(ax_steps, loc="upper left")
     return fig
+
+
+REGIMES = {0: ("over-damped", "#CFE3F1"), 1: ("under-damped (spirals)", "#F6E3B4"),
+           2: ("over-stepped (sign flips)", "#E8C9DD"), 3: ("unstable", "#DDDDDD")}
+
+
+def phase_diagram(h, mu, regimes, lr, momentum, rates, optimum, lam_max):
+    """Left: heavy ball's regime along one eigendirection over (eta*lambda, mu).
+    Right: its rate on a quadratic over (eta, mu), with the stability limit and the optimum.
+
+    Args:
+        h, mu: meshes of :math:`\\eta\\lambda` and :math:`\\mu` for the left panel.
+        regimes: integer codes of :func:`optlib.theory.momentum_regime` on that mesh.
+        lr, momentum: meshes of :math:`\\eta` and :math:`\\mu` for the right panel.
+        rates: :math:`\\max_\\lambda \\rho(T)` on that mesh (values >= 1 are drawn as unstable).
+        optimum: ``(lr, momentum, rate)`` of Polyak's parameters, marked with a star.
+        lam_max: the largest eigenvalue, for the stability limit :math:`\\eta = (2 + 2\\mu)/\\lambda_{\\max}`.
+    """
+    from matplotlib.colors import ListedColormap
+    fig, (ax_reg, ax_rate) = figure(2, width=4.0, height=3.3)
+    ax_reg.pcolormesh(h, mu, regimes, cmap=ListedColormap([c for _, c in REGIMES.values()]), vmin=-0.5, vmax=3.5,
+                      shading="auto", rasterized=True)
+    m = np.linspace(0, mu.max(), 200)
+    for curve, style in [((1 - np.sqrt(m)) ** 2, "-"), ((1 + np.sqrt(m)) ** 2, "--"), (2 + 2 * m, ":")]:
+        ax_reg.plot(curve, m, style, color="k", lw=1.0)
+    for code, (label, c) in REGIMES.items():
+        ax_reg.plot([], [], "s", ms=8, color=c, label=label)
+    ax_reg.plot([], [], "-", color="k", lw=1.0, label="critical damping")
+    ax_reg.set_xlim(h.min(), h.max())
+    ax_reg.set_xlabel(r"$\eta\lambda$")
+    ax_reg.set_ylabel(r"momentum $\mu$")
+    ax_reg.set_title("one eigendirection", fontsize=9)
+    legend(ax_reg, loc="upper right")
+    stable = np.where(rates < 1, rates, np.nan)
+    mesh = ax_rate.contourf(lr, momentum, stable, levels=np.linspace(0.8, 1.0, 11), cmap="viridis_r", extend="min")
+    ax_rate.plot((2 + 2 * m) / lam_max, m, ":", color="k", lw=1.0, label=r"limit $\eta\lambda_{\max} = 2 + 2\mu$")
+    ax_rate.plot(optimum[0], optimum[1], "*", ms=11, color="#D55E00", label=f"optimum, rate {optimum[2]:.3f}")
+    ax_rate.set_xlim(lr.min(), lr.max())
+    ax_rate.set_xlabel(r"learning rate $\eta$")
+    ax_rate.set_ylabel(r"momentum $\mu$")
+    ax_rate.set_title(r"$\kappa = 100$: rate $\max_\lambda \rho(T)$; white: diverges", fontsize=9)
+    fig.colorbar(mesh, ax=ax_rate, shrink=0.8)
+    legend(ax_rate, loc="lower right")
+    return fig
