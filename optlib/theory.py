@@ -90,6 +90,32 @@ def rms_step_bound(lr, alpha):
     return lr / np.sqrt(1 - np.asarray(alpha, dtype=float))
 
 
+def rms_momentum_steady_step(t, lr, alpha, momentum):
+    r"""The step of RMSprop *with momentum* at step ``t`` under a constant gradient (:math:`\epsilon \to 0`).
+
+    torch's ``RMSprop(momentum=mu)`` applies momentum to the rescaled gradient,
+    :math:`b_t = \mu b_{t-1} + g_t / (\sqrt{v_t} + \epsilon)`, :math:`\theta_t = \theta_{t-1} - \eta b_t`,
+    and :math:`v_t` has no bias correction. Under a constant gradient
+    :math:`g_t/\sqrt{v_t} = \operatorname{sign}(g)/\sqrt{1 - \alpha^t}`, so
+
+    .. math::
+        |\theta_t - \theta_{t-1}| = \eta \sum_{s=1}^{t} \frac{\mu^{t-s}}{\sqrt{1 - \alpha^s}}
+        \;\xrightarrow[t\to\infty]{}\; \frac{\eta}{1 - \mu}.
+
+    With :math:`\eta = \eta_{\text{Adam}}(1 - \beta_1)`, :math:`\mu = \beta_1`, :math:`\alpha = \beta_2`
+    its steady step is Adam's :math:`\eta_{\text{Adam}}`, and the excess over it in the first
+    steps is the missing bias correction (Kingma & Ba, 2015, section 5). ``t`` is a
+    scalar or an array of step numbers (counted from 1).
+    """
+    t = np.asarray(t)
+    s = np.arange(1, int(t.max()) + 1)
+    rescaled = 1 / np.sqrt(1 - float(alpha) ** s)               # g_s / sqrt(v_s) for g = 1
+    buffer = np.zeros(len(s))
+    for i, r in enumerate(rescaled):                             # b_s = mu b_{s-1} + r_s
+        buffer[i] = (momentum * buffer[i - 1] if i else 0.0) + r
+    return lr * buffer[t - 1]
+
+
 def rms_step_eps_inside(g, v, lr, eps):
     r"""The RMSprop step with :math:`\epsilon` *inside* the square root, :math:`\eta g / \sqrt{v + \epsilon}`.
 
@@ -249,6 +275,27 @@ def adam_mean_step(mean, std):
     """
     mean, std = np.asarray(mean, dtype=float), np.asarray(std, dtype=float)
     return mean / np.sqrt(mean**2 + std**2)
+
+
+def gaussian_rms_mean(t):
+    r"""The mean root-mean-square of ``t`` i.i.d. standard normal numbers, :math:`\mathbb E\sqrt{\chi^2_t / t}`.
+
+    .. math::
+        \mathbb E \sqrt{\tfrac1t \textstyle\sum_{s=1}^t z_s^2}
+        = \sqrt{\frac{2}{t}}\;\frac{\Gamma\big(\frac{t+1}{2}\big)}{\Gamma\big(\frac t2\big)}
+        = 1 - \frac{1}{4t} + O(t^{-2}),
+
+    :math:`\sqrt{2/\pi} \approx 0.80` at :math:`t = 1`. By Jensen's inequality it is below 1,
+    although the mean square is exactly 1. For Adam fed pure noise of standard deviation
+    :math:`\sigma`, :math:`\hat v_t` weights its ``t`` squares almost equally while
+    :math:`t \ll 1/(1 - \beta_2)`, so :math:`\mathbb E\sqrt{\hat v_t} \approx \sigma` times this:
+    the denominator is too small in the first steps (the motivation for warm-up and RAdam).
+    """
+    from math import lgamma as scalar_lgamma  # the standard library's; numpy has no gamma function
+
+    t = np.asarray(t, dtype=float)
+    lgamma = np.vectorize(scalar_lgamma, otypes=[float])
+    return np.sqrt(2 / t) * np.exp(lgamma((t + 1) / 2) - lgamma(t / 2))
 
 
 def ema_variance_factor(beta, t):

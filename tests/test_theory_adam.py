@@ -128,3 +128,19 @@ def test_step_bound_limit_and_its_special_cases():
         assert np.isinf(adam_step_bound_limit(*betas))
         c = adam_step_bound(*betas, np.array([10, 100, 10_000]))
         assert np.all(np.diff(c) > 0) and c[-1] > 10
+
+
+def test_gaussian_rms_mean_closed_form_and_simulation():
+    from optlib.theory import gaussian_rms_mean
+    assert np.isclose(gaussian_rms_mean(1), np.sqrt(2 / np.pi)) and np.isclose(gaussian_rms_mean(2), np.sqrt(np.pi) / 2)
+    t = np.array([50.0, 500.0])
+    assert np.allclose(gaussian_rms_mean(t), 1 - 1 / (4 * t), atol=1 / t**2)
+    z = np.random.default_rng(3).standard_normal((40_000, 5))
+    sims = [np.sqrt(np.mean(z[:, :k] ** 2, axis=1)) for k in (1, 2, 5)]
+    for k, s in zip((1, 2, 5), sims):
+        assert abs(s.mean() - gaussian_rms_mean(k)) < 5 * s.std() / np.sqrt(len(s))
+    # Adam on pure noise: sqrt(v_hat_t) while t << 1 / (1 - beta2)
+    trace = moment_trace(Adam(), noisy_gradients(10, 0.0, 1.0, seed=5, runs=40_000))
+    root = np.sqrt(trace["v_hat"])
+    for k in (1, 3, 10):
+        assert abs(root[k - 1].mean() - gaussian_rms_mean(k)) < 5 * root[k - 1].std() / np.sqrt(40_000) + 1e-3

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from optlib import Quadratic, RMSprop, run
-from optlib.theory import (diagonal_scaling_condition_number, rms_effective_lr, rms_first_step,
+from optlib.theory import (diagonal_scaling_condition_number, rms_effective_lr, rms_first_step, rms_momentum_steady_step,
                            rms_sign_cycle_radius, rms_steady_step, rms_step_bound, rms_step_eps_inside,
                            rms_steps_to_settle)
 
@@ -105,3 +105,14 @@ def test_rmsprop_settles_on_the_sign_cycle(angle, lr):
     traj = run(RMSprop(lr=lr), q, q.x0, 4000)
     distance = np.linalg.norm(traj.params[-500:] - q.x_star, axis=-1)
     np.testing.assert_allclose(distance, rms_sign_cycle_radius(lr), rtol=0.05)
+
+
+@pytest.mark.parametrize("alpha, momentum", [(0.999, 0.9), (0.99, 0.5), (0.9, 0.0)])
+def test_momentum_steady_step_matches_optlib(alpha, momentum):
+    t = np.arange(1, 401)
+    traj = run(RMSprop(lr=0.01, alpha=alpha, momentum=momentum), lambda x: np.ones_like(x), np.zeros(1), 400)
+    steps = -np.diff(traj.params[:, 0])
+    np.testing.assert_allclose(steps, rms_momentum_steady_step(t, 0.01, alpha, momentum), rtol=1e-6)
+    assert np.isclose(rms_momentum_steady_step(1, 0.01, alpha, momentum), rms_first_step(1.0, 0.01, alpha, 0.0))
+    # the limit eta / (1 - mu)
+    assert np.isclose(rms_momentum_steady_step(20_000, 0.01, alpha, momentum), 0.01 / (1 - momentum), rtol=1e-3)
