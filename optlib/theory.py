@@ -985,6 +985,30 @@ def nesterov_optimal(lam_min, lam_max):
     s = np.sqrt(3 * kappa + 1)
     return 4 / (3 * lam_max + lam_min), (s - 2) / (s + 2), 1 - 2 / s
 
+def lessard_counterexample(x):
+    r"""Value and gradient of a strongly convex function on which heavy ball's optimal parameters fail.
+
+    Lessard, Recht & Packard (2016, section 4.6): with :math:`m = 1`, :math:`L = 25`,
+
+    .. math::
+        f(x) = \begin{cases} \tfrac{25}{2} x^2 & x < 1 \\
+        \tfrac12 x^2 + 24 x - 12 & 1 \le x < 2 \\
+        \tfrac{25}{2} x^2 - 24 x + 36 & x \ge 2 \end{cases}
+        \qquad f'(x) \in \{25x,\ x + 24,\ 25x - 24\},
+
+    continuously differentiable, with :math:`1 \le f'' \le 25` and minimum :math:`f(0) = 0`. Heavy
+    ball at :func:`momentum_optimal` for :math:`[1, 25]` (:math:`\eta = 1/9`, :math:`\mu = 4/9`)
+    ends on a cycle of period 3 from starts such as :math:`x_0 = 3.3`, while Nesterov's
+    method converges on it as on every such function. For parameters of shape ``(..., d)``
+    (``d = 1``: the function itself) returns ``(value, grad)`` of :math:`\sum_i f(x_i)`, shapes
+    ``(...)`` and ``(..., d)``, as :func:`optlib.run` expects.
+    """
+    x = np.asarray(x, dtype=float)
+    value = np.where(x < 1, 12.5 * x**2, np.where(x < 2, 0.5 * x**2 + 24 * x - 12, 12.5 * x**2 - 24 * x + 36))
+    grad = np.where(x < 1, 25 * x, np.where(x < 2, x + 24, 25 * x - 24))
+    return value.sum(axis=-1), grad
+
+
 def first_order_lower_bound(k, kappa):
     r"""The least worst-case error factor after ``k`` steps of any first-order method on quadratics.
 

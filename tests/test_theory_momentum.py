@@ -316,3 +316,24 @@ def test_momentum_regime_matches_the_roots_and_the_runs(mu):
         elif r == 1 and mu ** 100 > 1e-250:
             z = np.roots([1, -(1 + mu - hi), mu])[0]
             assert abs(flips - 200 * abs(np.angle(z)) / np.pi) <= 2
+
+
+def test_lessard_counterexample_heavy_ball_cycles_nesterov_converges():
+    f = theory.lessard_counterexample
+    x = np.linspace(-3, 4, 7001)
+    value, grad = f(x[:, None])
+    grad = grad[:, 0]
+    assert np.allclose(np.gradient(value, x)[1:-1], grad[1:-1], atol=0.03)  # grad is the derivative (kinks of f'': 24 h)
+    curvature = np.diff(grad) / np.diff(x)
+    assert curvature.min() > 1 - 1e-6 and curvature.max() < 25 + 1e-6          # m = 1, L = 25
+    assert np.all(value >= 0) and f(np.zeros(1))[0] == 0
+    lr, mu, _ = theory.momentum_optimal(1.0, 25.0)
+    assert np.isclose(lr, 1 / 9) and np.isclose(mu, 4 / 9)
+    hb = run(SGD(lr=lr, momentum=mu), f, np.array([3.3]), 600).params[:, 0]
+    assert np.allclose(hb[-3:], hb[-6:-3], atol=1e-9) and np.min(np.abs(hb[-3:])) > 0.5   # a 3-cycle, not 0
+    kappa = 25.0
+    nag = run(SGD(lr=1 / 25, momentum=(np.sqrt(kappa) - 1) / (np.sqrt(kappa) + 1), nesterov=True), f, np.array([3.3]), 300)
+    phi = nag.params[:, 0]
+    theta = phi[:-1] - f(phi[:-1, None])[1][:, 0] / 25                                      # Nesterov's x_k from the look-ahead points
+    k = np.arange(1, len(theta) + 1)
+    assert np.all(f(theta[:, None])[0] <= (1 - 1 / np.sqrt(kappa)) ** k * (f(np.array([3.3]))[0] + 0.5 * 3.3**2) + 1e-300)
