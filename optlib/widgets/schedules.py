@@ -141,7 +141,7 @@ def warmup_explorer(steps=400, runs=200, seed=0):
     controls = [
         Control("warmup", "warm-up steps W", (0, 10, 25, 50, 100, 200), 0, static=(0, 25, 100), fmt="{:d}"),
         Control("beta1", "β₁", (0.0, 0.5, 0.9, 0.99), 0.9, static=(0.0, 0.9, 0.99)),
-        Control("lr", "learning rate η", (0.1, 0.3, 1.0), 0.3, static=(0.1, 0.3, 1.0)),
+        Control("lr", "learning rate η", (0.1, 0.3, 1.0), 0.3, static=(0.3, 1.0)),
     ]
     return Explorer(fig, update, controls, animated=[rate_line, adam_line, sgd_line, note],
                     alt="Left: a linear warm-up of the learning rate. Right: the mean loss of Adam runs started "
