@@ -74,6 +74,7 @@ def rotation_explorer(kappa=KAPPA, steps=STEPS):
     return Explorer(fig, update, controls,
                     animated=paths.artists + [lr1, lr2, status, path_title, lr_title],
                     redraw_on={"angle"},
-                    alt="RMSprop and gradient descent on an ill-conditioned quadratic whose axes are "
-                        "rotated by a chosen angle, beside RMSprop's effective learning rate of each "
-                        "parameter over the steps.")
+                    alt="RMSprop's path on an ill-conditioned quadratic whose axes are rotated by a "
+                        "chosen angle, beside RMSprop's effective learning rate of each parameter over "
+                        "the steps, with gradient descent's best constant learning rate as a "
+                        "horizontal line.")
