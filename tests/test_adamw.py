@@ -68,15 +68,14 @@ def test_explorer_latency():
 
 
 def test_optlib_defaults_are_torchs():
-    # torch's defaults as torch's own signatures give them (tests/reference/torch_defaults.json,
+    # torch's defaults as torch's own signatures give them (optlib/reference/torch_defaults.json,
     # written by make_torch_reference.write_defaults from torch 2.13), not as optlib says
     import inspect
-    import json
-    import pathlib
 
     import optlib
+    from optlib.reference import recorded as read_recorded
 
-    recorded = json.loads((pathlib.Path(__file__).parent / "reference" / "torch_defaults.json").read_text())
+    recorded = read_recorded("torch_defaults")
     for name, defaults in recorded["defaults"].items():
         ours = inspect.signature(getattr(optlib, name)).parameters
         shared = set(ours) & set(defaults)

@@ -26,7 +26,7 @@ The file holds, per configuration ``name``: ``name/A``, ``name/b``,
 ``{"name", "optimizer", "kwargs", "dtype", "shape", "seed"}`` and ``meta``
 (versions).
 
-:func:`write_defaults` records, in ``torch_defaults.json``, the default
+:func:`write_defaults` records, in ``optlib/reference/torch_defaults.json``, the default
 hyperparameters of ``torch.optim``'s SGD, RMSprop, Adam and AdamW as torch's own
 signatures give them, and a run showing that ``Adam(decoupled_weight_decay=True)``
 is ``AdamW``; the book's tables are checked against that file, not against optlib
@@ -42,7 +42,7 @@ import numpy as np
 STEPS = 25
 HERE = pathlib.Path(__file__).parent
 OUT = HERE / "torch_trajectories.npz"
-DEFAULTS_OUT = HERE / "torch_defaults.json"
+DEFAULTS_OUT = HERE.parent.parent / "optlib" / "reference" / "torch_defaults.json"  # shipped with optlib
 
 # (optimizer, name, kwargs, shape): every option of every optimizer, alone and combined.
 TABLE = [

@@ -17,7 +17,7 @@ import pathlib
 import subprocess
 import sys
 
-OUT = pathlib.Path(__file__).parent / "optax_defaults.json"
+OUT = pathlib.Path(__file__).parent.parent.parent / "optlib" / "reference" / "optax_defaults.json"  # shipped with optlib
 NAMES = ("sgd", "rmsprop", "adam", "adamw")
 
 
