@@ -85,7 +85,8 @@ def rms_step_bound(lr, alpha):
 
     Since :math:`v_t \ge (1 - \alpha) g_t^2`, every step satisfies
     :math:`|\theta_t - \theta_{t-1}| = \eta |g_t| / (\sqrt{v_t} + \epsilon) < \eta / \sqrt{1 - \alpha}`
-    per coordinate, whatever the gradients (without momentum and weight decay).
+    per coordinate, whatever the gradients, for non-centered RMSprop without momentum (weight decay
+    only changes :math:`g_t` and keeps the bound; ``centered=True`` exceeds it).
     """
     return lr / np.sqrt(1 - np.asarray(alpha, dtype=float))
 
@@ -135,7 +136,8 @@ def rms_step_eps_inside(g, v, lr, eps):
 def rms_sign_cycle_radius(lr, dim=2):
     r"""Distance to the minimum of RMSprop's period-2 cycle on a quadratic, :math:`\eta\sqrt{d}/2`.
 
-    With constant :math:`\eta`, RMSprop does not converge: if each coordinate jumps
+    With constant :math:`\eta` this cycle is RMSprop's long-run behaviour, after a phase of
+    quasi-convergence while :math:`v_t` still remembers large early gradients: if each coordinate jumps
     between :math:`\pm\eta/2` around the minimum (signs :math:`s` with
     :math:`\operatorname{sign}(A s) = s`), every gradient keeps its magnitude, so
     :math:`v_t \to g^2` and each step is :math:`\eta\,\operatorname{sign}(g)` up to
@@ -184,7 +186,7 @@ def adam_uncorrected_first_step(beta1, beta2):
     At :math:`t = 1`, :math:`m_1 = (1-\beta_1) g_1` and :math:`v_1 = (1-\beta_2) g_1^2`, so
     :math:`|m_1| / \sqrt{v_1} = (1-\beta_1)/\sqrt{1-\beta_2}` for any :math:`g_1 \ne 0`
     (ignoring :math:`\epsilon`); the corrected step is exactly 1. At the defaults
-    (0.9, 0.999) it is about 3.16 (Kingma & Ba, 2015, section 3). With :math:`\beta_1 = 0`
+    (0.9, 0.999) it is about 3.16 (Kingma & Ba, 2015, sections 2.1, 5 and 6.4). With :math:`\beta_1 = 0`
     it is RMSprop's first step, :math:`1/\sqrt{1-\gamma}`.
     """
     return (1 - np.asarray(beta1, dtype=float)) / np.sqrt(1 - np.asarray(beta2, dtype=float))
