@@ -113,9 +113,10 @@ def minibatch_explorer(steps=150, n=256, seed=0):
     its minimum), with SGD's exact stationary floor for least squares
     (:func:`optlib.theory.least_squares_sgd_floor`) as a dashed line. The floor exists only
     below the largest learning rate at which SGD's mean square error stays bounded,
-    :func:`optlib.theory.least_squares_sgd_max_lr` (0.59 at B = 1, 1.52 at B = 8, 1.89 at
-    B = 64 on the chapter's data, against gradient descent's 2/λ_max = 1.95); above it the
-    note says so instead.
+    :func:`optlib.theory.least_squares_sgd_max_lr` (below gradient descent's 2/λ_max and
+    lower for smaller batches: 0.59 at B = 1, 1.52 at B = 8, 1.89 at B = 64 against 1.95
+    for ``seed=0``; the limits depend on the data, hence on ``seed``); above it the note
+    says so instead.
     """
     X, y, _, _ = make_regression(n=n, d=1, noise=0.5, seed=seed)
     model = LinearRegression(1)
