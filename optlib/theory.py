@@ -968,6 +968,7 @@ def momentum_noise_floor(lr, momentum, hessian, noise_cov, batch_size):
     sigma_ii = np.einsum("ji,jk,ki->i", V, np.asarray(noise_cov, dtype=float), V)
     return float(lr / (2 * batch_size) * np.sum((1 + mu) * sigma_ii / ((1 - mu) * (2 + 2 * mu - lr * lam))))
 
+
 def nesterov_optimal(lam_min, lam_max):
     r"""Nesterov's best parameters and rate on a quadratic with eigenvalues in :math:`[\lambda_{\min}, \lambda_{\max}]`.
 
@@ -986,6 +987,7 @@ def nesterov_optimal(lam_min, lam_max):
     kappa = lam_max / lam_min
     s = np.sqrt(3 * kappa + 1)
     return 4 / (3 * lam_max + lam_min), (s - 2) / (s + 2), 1 - 2 / s
+
 
 def lessard_counterexample(x):
     r"""Value and gradient of a strongly convex function on which heavy ball's optimal parameters fail.
