@@ -53,6 +53,13 @@ def test_setup_cell_installs_from_the_configured_repository_never_from_pypi_optl
     assert f'"optlib-book[widgets] @ git+{url}.git@{ref}"' in source
 
 
+def reader_environ(python, **extra):
+    """This process's environment without anything that would lead to the working tree's optlib."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPTLIB_", "PYTHON", "VIRTUAL_ENV", "JUPYTER"))}
+    env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
+    return {**env, **extra}
+
+
 @pytest.fixture(scope="session")
 def reader_env(tmp_path_factory):
     """A virtual environment like a Colab runtime for this course, and a copy of the package."""
@@ -61,7 +68,7 @@ def reader_env(tmp_path_factory):
     python = base / "venv" / "bin" / "python"
     subprocess.run([str(python), "-m", "pip", "install", "--quiet", *READER_PACKAGES], check=True)
     probe = subprocess.run([str(python), "-c", "import importlib.util as u; print(u.find_spec('optlib'))"],
-                           capture_output=True, text=True, check=True)
+                           cwd=base, env=reader_environ(python), capture_output=True, text=True, check=True)
     assert probe.stdout.strip() == "None", "the reader's environment must start without optlib"
     package = base / "package"                     # the working tree's package, as a clean clone has it
     shutil.copytree(ROOT / "optlib", package / "optlib", ignore=shutil.ignore_patterns("__pycache__"))
@@ -87,9 +94,7 @@ def test_chapter_runs_alone_in_a_bare_environment(chapter, reader_env, tmp_path)
     folder = tmp_path / "downloads"
     folder.mkdir()
     notebook = shutil.copy2(BOOK / f"{chapter}.ipynb", folder)
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPTLIB_", "PYTHON", "VIRTUAL_ENV", "JUPYTER"))}
-    env["OPTLIB_PIP_SPEC"] = str(package)
-    env["PATH"] = f"{python.parent}{os.pathsep}{env.get('PATH', '')}"
+    env = reader_environ(python, OPTLIB_PIP_SPEC=str(package))
     done = subprocess.run([str(python), "-c", RUNNER, str(notebook), str(folder)], cwd=folder, env=env,
                           capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stderr[-4000:]
