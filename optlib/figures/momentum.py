@@ -140,7 +140,7 @@ def phase_diagram(h, mu, regimes, lr, momentum, rates, optimum, lam_max):
     ax_rate.set_xlim(lr.min(), lr.max())
     ax_rate.set_xlabel(r"learning rate $\eta$")
     ax_rate.set_ylabel(r"momentum $\mu$")
-    ax_rate.set_title(r"$\kappa = 100$: rate $\max_\lambda \rho(T)$; white: diverges", fontsize=9)
+    ax_rate.set_title(r"$\kappa = 100$: largest rate $\rho(T)$ over the $\lambda_i$; white: diverges", fontsize=9)
     fig.colorbar(mesh, ax=ax_rate, shrink=0.8)
     legend(ax_rate, loc="lower right")
     return fig
