@@ -51,8 +51,8 @@ def execute(path, seed, out=os.devnull):
 @pytest.fixture(scope="module")
 def runs(request):
     """Start the runs of the selected tests (``-k`` may pick a few), two at a time."""
-    chosen = [item.callspec.params for item in request.session.items
-              if item.originalname == "test_chapter_checks_hold_for_seed"]
+    chosen = [item.callspec.params for item in request.session.items   # doctests and nbval cells too
+              if getattr(item, "originalname", None) == "test_chapter_checks_hold_for_seed"]
     with ThreadPoolExecutor(KERNELS_AT_ONCE) as pool:
         yield {(c["chapter"], c["seed"]): pool.submit(execute, BOOK / f"{c['chapter']}.ipynb", c["seed"])
                for c in chosen}
