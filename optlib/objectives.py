@@ -62,9 +62,9 @@ def _matrix(a, b, c, d):
 
 
 class Quadratic(Objective):
-    r"""The quadratic :math:`f(x) = \tfrac12 (x - x^*)^\top A (x - x^*)`, :math:`A` symmetric.
+    r"""The quadratic :math:`f(\theta) = \tfrac12 (\theta - \theta^*)^\top A (\theta - \theta^*)`, :math:`A` symmetric.
 
-    Its Hessian is :math:`A` everywhere; with eigenvalues
+    The point :math:`\theta = (x, y)`; ``x_star`` is :math:`\theta^*`. Its Hessian is :math:`A` everywhere; with eigenvalues
     :math:`\lambda_{\min}, \lambda_{\max} > 0` its condition number is
     :math:`\kappa = \lambda_{\max} / \lambda_{\min}`.
     """

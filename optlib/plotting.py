@@ -80,8 +80,8 @@ def contour(ax, objective, levels=20, n=120):
         artists += ax.plot(*objective.saddles.T, "x", color="#222222", ms=8, mew=2, ls="none")
     ax.set_xlim(*objective.xlim)
     ax.set_ylim(*objective.ylim)
-    ax.set_xlabel(r"$\theta_1$")
-    ax.set_ylabel(r"$\theta_2$")
+    ax.set_xlabel(r"$x$")  # theta = (x, y): a subscript on theta is a step, never a coordinate
+    ax.set_ylabel(r"$y$")
     return artists
 
 
