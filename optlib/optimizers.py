@@ -120,9 +120,33 @@ class Optimizer:
             link.update(u, params, self.t)
         return params - u
 
+    def state_size(self):
+        """The number of floats the optimizer stores between steps.
+
+        The sum of the sizes of the stored buffers (``momentum_buffer``, ``m``, ``v``,
+        ``row_var``, ...), which is what ``state`` holds apart from ``step`` and the derived
+        quantities (``m_hat``, ``v_hat``), which are computed on demand and never stored.
+        Like torch, optlib allocates the state at the first step: before it the size is 0.
+        For a grid of hyperparameters the size is that of the whole grid's state. A scalar
+        kept per parameter tensor, as NAdam's ``mu_product``, counts as one float, as
+        torch stores it.
+
+        Example:
+            >>> import numpy as np
+            >>> opt = Adam()
+            >>> _ = opt.step(np.zeros((3, 4)), np.ones((3, 4)))
+            >>> opt.state_size()  # m and v: 2n for n = 12 parameters
+            24
+        """
+        return int(sum(np.size(buffer) for link in self.links for buffer in link.state.values()))
+
     @property
     def state(self):
-        """The state under the book's names (``step``, ``m``, ``v``, ``m_hat``, ...)."""
+        """The state under the book's names (``step``, ``m``, ``v``, ``m_hat``, ...).
+
+        The stored buffers of every link, plus ``step`` and the quantities derived from
+        the buffers; :meth:`state_size` counts the stored ones alone.
+        """
         state = {"step": self.t}
         for link in self.links:
             state.update(link.state)
