@@ -3,10 +3,13 @@
 Every page loads without console errors or third-party requests, its mathematics is
 typeset, its images load and have alt texts, and on every chapter a kernel-free explorer changes its
 figure when its control moves. A screenshot of each page is saved under
-``_build/screenshots/`` for review.
+``_build/screenshots/`` (``_build/screenshots/ko/`` for the Korean site) for review.
+Both sites are tested: the English at ``/`` and the Korean at ``/ko/`` (``lang="ko"``), every
+page's language switch leads to the same page in the other language and back, and the Korean
+search finds a term that the text follows with a particle (모멘텀 finds 모멘텀은).
 
-The site is built into a temporary folder first, unless ``OPTLIB_SITE_DIR`` names an
-already built ``_build/html`` (CI builds it once and passes it here). Without
+The site is built (``scripts/build_site.py``, both languages) into a temporary folder first,
+unless ``OPTLIB_SITE_DIR`` names an already built ``_build/html`` (CI builds it once and passes it here). Without
 Chromium the tests are skipped, unless ``OPTLIB_REQUIRE_BROWSER=1`` (set by CI),
 which turns a missing browser into a failure.
 """
@@ -52,10 +55,11 @@ def site(tmp_path_factory):
         html = Path(os.environ["OPTLIB_SITE_DIR"]).resolve()
     else:
         out = tmp_path_factory.mktemp("site")
-        subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", "-W", "--keep-going", str(ROOT),
-                        "--path-output", str(out)], check=True, capture_output=True)
-        html = out / "_build" / "html"
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_site.py"), "--build-dir", str(out)],
+                       check=True, capture_output=True)
+        html = out / "html"
     assert (html / "book" / "intro.html").is_file(), f"no built site in {html}"
+    assert (html / "ko" / "book" / "intro.html").is_file(), f"no Korean site in {html / 'ko'}"
     handler = functools.partial(QuietHandler, directory=str(html))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -87,14 +91,14 @@ def page_at(browser, site):
     """Open a page; collect console errors and requests that leave the site."""
     opened = []
 
-    def open_page(name):
+    def open_page(name, lang="en"):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         page.errors, page.foreign = [], []
         page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
         page.on("pageerror", lambda e: page.errors.append(str(e)))
         page.on("request", lambda r: urlparse(r.url).hostname not in ("127.0.0.1", None)
                 and urlparse(r.url).scheme in ("http", "https") and page.foreign.append(r.url))
-        page.goto(f"{site}/book/{name}.html", wait_until="load")
+        page.goto(f"{site}/{'ko/' if lang == 'ko' else ''}book/{name}.html", wait_until="load")
         if page.locator('script[src*="mathjax"]').count():  # Sphinx adds MathJax where there is math
             page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
             page.evaluate("() => MathJax.startup.promise")
@@ -106,19 +110,47 @@ def page_at(browser, site):
         page.close()
 
 
+LANGS = ["en", "ko"]  # the English site and the Korean one (_build/html/ko), same page paths
+
+
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", PAGES)
-def test_page_loads_cleanly(page_at, name):
-    page = page_at(name)
+def test_page_loads_cleanly(page_at, name, lang):
+    page = page_at(name, lang)
     assert page.errors == []
     assert page.foreign == [], "the site must make no third-party requests"
-    shots = ROOT / "_build" / "screenshots"
+    assert page.locator("html").get_attribute("lang") == lang
+    shots = ROOT / "_build" / "screenshots" / ("" if lang == "en" else lang)
     shots.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_mathematics_is_typeset(page_at, name):
+def test_language_switch_leads_to_the_same_page_and_back(page_at, name):
     page = page_at(name)
+    page.locator("a[data-optlib-lang=ko]").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"/ko/book/{name}.html") and page.locator("html").get_attribute("lang") == "ko"
+    page.locator("a[data-optlib-lang=en]").click()
+    page.wait_for_load_state("load")
+    assert page.url.endswith(f"/book/{name}.html") and "/ko/" not in page.url
+
+
+def test_korean_search_finds_a_term_followed_by_a_particle(browser, site):
+    """Sphinx has no Korean search: a search for 모멘텀 must find 모멘텀은 (optlib_i18n.SearchKorean)."""
+    page = browser.new_page()
+    for query in ("모멘텀", "모멘텀은", "편향 보정을"):
+        page.goto(f"{site}/ko/search.html?q={query}", wait_until="load")
+        page.wait_for_selector("#search-results ul.search li", timeout=20000)
+        hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
+        assert any(h.split("#")[0].split("?")[0].endswith("/ko/book/adam.html") for h in hits), (query, hits)
+    page.close()
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", PAGES)
+def test_mathematics_is_typeset(page_at, name, lang):
+    page = page_at(name, lang)
     text = page.evaluate("""() => {
         const body = document.querySelector('main') || document.body;
         const copy = body.cloneNode(true);
@@ -131,9 +163,10 @@ def test_mathematics_is_typeset(page_at, name):
         assert page.locator("mjx-container").count() > 0
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", PAGES)
-def test_images_load(page_at, name):
-    page = page_at(name)
+def test_images_load(page_at, name, lang):
+    page = page_at(name, lang)
     page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
     broken = page.evaluate("""() => Array.from(document.images)
         .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src.slice(0, 80))""")
@@ -143,9 +176,10 @@ def test_images_load(page_at, name):
     assert no_alt == [], "every figure needs an alt text (its caption)"
 
 
+@pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_an_explorer_responds_without_a_kernel(page_at, name):
-    page = page_at(name)
+def test_an_explorer_responds_without_a_kernel(page_at, name, lang):
+    page = page_at(name, lang)
     explorers = page.locator(".optlib-explorer")
     assert explorers.count() >= 1, f"no kernel-free explorer on {name}"
     moved = 0

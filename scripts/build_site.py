@@ -1,0 +1,90 @@
+"""Build the website in both languages, warnings as errors: the README's build command.
+
+    python scripts/build_site.py            # English at _build/html, Korean at _build/html/ko
+    python scripts/build_site.py --no-execute   # both from the stored notebooks (quick; explorers
+                                                # then have only their stored frames)
+
+Both sites are built by ``sphinx-build`` on the ``conf.py`` that ``jupyter-book config sphinx``
+writes from ``_config.yml`` (``jupyter-book build`` has no ``-D``, and the Korean build needs
+``-D language=ko``). The English build executes every notebook afresh into a jupyter-cache
+that is emptied first; the Korean build runs the same code cells and reuses those outputs, so
+the notebooks execute once per build, not twice. Korean pages have the same paths as the
+English ones under ``ko/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BUILD = ROOT / "_build"
+BIN = Path(sys.executable).parent
+
+KOREAN = {
+    "language": "ko",
+    "html_title": "딥러닝의 옵티마이저: SGD에서 AdamW까지",
+    "html_theme_options.search_bar_text": "이 책에서 검색...",
+    # myst-nb's button on a hidden code cell ("Show code cell source"); the book hides inputs only
+    "nb_code_prompt_show": "코드 셀 보기",
+    "nb_code_prompt_hide": "코드 셀 숨기기",
+}
+
+
+def write_conf() -> Path:
+    """conf.py from _config.yml (git-ignored; regenerated on every build, so it cannot drift)."""
+    subprocess.run([str(BIN / "jupyter-book"), "config", "sphinx", str(ROOT)], check=True,
+                   stdout=subprocess.DEVNULL)
+    conf = ROOT / "conf.py"
+    # jupyter-book build puts the local extensions on sys.path itself; sphinx-build needs this
+    conf.write_text(conf.read_text(encoding="utf-8")
+                    + '\nimport os, sys\nsys.path.insert(0, os.path.abspath("book/_ext"))\n', encoding="utf-8")
+    return conf
+
+
+def sphinx_build(builder: str, out: Path, doctrees: Path, overrides: dict[str, str], strict: bool = True) -> None:
+    cmd = [str(BIN / "sphinx-build"), "-b", builder, "-d", str(doctrees)]
+    if strict:
+        cmd += ["-W", "--keep-going"]
+    for key, value in overrides.items():
+        cmd += ["-D", f"{key}={value}"]
+    cmd += [str(ROOT), str(out)]
+    print("+", " ".join(cmd), flush=True)
+    subprocess.run(cmd, check=True, cwd=ROOT)
+
+
+def build(execute: bool = True, languages=("en", "ko"), build_dir: Path = BUILD) -> None:
+    out = Path(build_dir).resolve()
+    write_conf()
+    cache = out / ".jupyter_cache"
+    execution = {"nb_execution_mode": "cache", "nb_execution_cache_path": str(cache)} if execute \
+        else {"nb_execution_mode": "off"}
+    if execute and "en" in languages:
+        shutil.rmtree(cache, ignore_errors=True)  # afresh: nothing carried over from an older build
+    if "en" in languages:
+        sphinx_build("html", out / "html", out / ".doctrees", execution)
+    if "ko" in languages:
+        # built beside the English site, then copied into it: myst-nb writes its outputs next to
+        # the output folder (../jupyter_execute), which must not land inside the English site
+        sphinx_build("html", out / "ko" / "html", out / "ko" / ".doctrees", {**execution, **KOREAN})
+        shutil.rmtree(out / "html" / "ko", ignore_errors=True)
+        shutil.copytree(out / "ko" / "html", out / "html" / "ko")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--no-execute", action="store_true", help="use the stored outputs (quick)")
+    parser.add_argument("--language", choices=["en", "ko"], action="append",
+                        help="build only this language (repeatable; default both)")
+    parser.add_argument("--build-dir", default=str(BUILD), help="instead of _build (the site is BUILD_DIR/html)")
+    args = parser.parse_args()
+    os.chdir(ROOT)
+    build(execute=not args.no_execute, languages=tuple(args.language or ("en", "ko")), build_dir=args.build_dir)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,277 @@
+"""The Korean catalogs (issue 17): extract, update, report, and the Korean notebooks.
+
+    python scripts/translations.py update          # extract the English text, update locales/ko/*.po, report
+    python scripts/translations.py status          # per page: entries translated, fuzzy, untranslated, words left
+    python scripts/translations.py check           # the catalog checks of tests/test_translations.py, as a report
+    python scripts/translations.py notebook book/adam [-o out.ipynb]   # the Korean notebook of a page
+
+``update`` runs Sphinx's gettext builder on the stored notebooks (no execution) into
+``_build/gettext``, then ``sphinx-intl update`` into ``locales/ko/LC_MESSAGES/<page>.po``:
+new English text becomes an untranslated entry, changed text a fuzzy one, and the checks fail
+until a translator has dealt with it. Entries that are language-neutral (display mathematics, a table cell of
+symbols and code) are filled in with themselves.
+
+The pages declared translated are listed in ``locales/ko/translated.txt``; the checks cover them
+(a pilot). The Korean edition is complete, and the branch can land, only when that list is every
+page of ``_toc.yml`` (``tests/test_translations.py::test_every_page_is_declared_translated``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+import optlib_i18n  # noqa: E402
+from build_site import BUILD, sphinx_build, write_conf  # noqa: E402
+
+LOCALE = ROOT / "locales" / "ko" / "LC_MESSAGES"
+TRANSLATED_LIST = ROOT / "locales" / "ko" / "translated.txt"
+GLOSSARY = ROOT / "book" / "glossary.md"
+
+
+# --------------------------------------------------------------------------------------------
+# Catalogs
+
+def load(path: Path):
+    from babel.messages.pofile import read_po
+
+    with open(path, "rb") as f:
+        return read_po(f)
+
+
+def save(catalog, path: Path) -> None:
+    from babel.messages.pofile import write_po
+
+    with open(path, "wb") as f:
+        write_po(f, catalog, width=76, omit_header=False)
+
+
+def pages() -> list[str]:
+    """Every page of the book, as docnames (book/adam), from _toc.yml."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    names = [toc["root"]]
+    for part in toc.get("parts", []):
+        names += [c["file"] for c in part["chapters"]]
+    return names
+
+
+def declared_translated() -> list[str]:
+    lines = TRANSLATED_LIST.read_text(encoding="utf-8").splitlines() if TRANSLATED_LIST.exists() else []
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def entries(docname: str):
+    """The real entries (no header, no obsolete) of a page's catalog."""
+    return [m for m in load(LOCALE / f"{docname}.po") if m.id]
+
+
+# Names that stay as they are in Korean text (the seed post writes them so).
+NAMES = {"SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "AdaGrad", "PyTorch", "optlib"}
+
+
+def is_language_neutral(msgid: str) -> bool:
+    """Display mathematics, or a table cell of symbols, code and optimizer names alone:
+    the Korean is the English."""
+    if msgid.startswith("\n") and msgid.endswith("\n"):
+        return True
+    rest = CODE.sub(" ", ROLE.sub(" ", INLINE_MATH.sub(" ", DISPLAY_MATH.sub(" ", msgid))))
+    return all(word in NAMES for word in re.findall(r"[A-Za-z]+", rest))
+
+
+def fill_neutral(docname: str) -> int:
+    path = LOCALE / f"{docname}.po"
+    catalog, n = load(path), 0
+    for m in catalog:
+        if m.id and is_language_neutral(m.id) and (not m.string or m.fuzzy):
+            m.string, n = m.id, n + 1
+            m.flags.discard("fuzzy")
+    if n:
+        save(catalog, path)
+    return n
+
+
+def extract() -> None:
+    write_conf()
+    sphinx_build("gettext", BUILD / "gettext", BUILD / ".doctrees-gettext", {"nb_execution_mode": "off"}, strict=False)
+
+
+def update() -> None:
+    extract()
+    subprocess.run([str(Path(sys.executable).with_name("sphinx-intl")), "update", "-p", str(BUILD / "gettext"),
+                    "-l", "ko", "-d", str(ROOT / "locales"), "-w", "76"], check=True, cwd=ROOT)
+    for docname in pages():
+        fill_neutral(docname)
+
+
+def words(text: str) -> int:
+    return len(re.sub(r"\$[^$]*\$", " ", text).split())
+
+
+def status() -> list[tuple]:
+    rows = []
+    for docname in pages():
+        ms = entries(docname)
+        done = [m for m in ms if m.string and not m.fuzzy]
+        fuzzy = [m for m in ms if m.fuzzy]
+        todo = [m for m in ms if not m.string]
+        left = sum(words(m.id) for m in ms if m not in done)
+        rows.append((docname, len(ms), len(done), len(fuzzy), len(todo), left,
+                     docname in declared_translated()))
+    return rows
+
+
+def print_status() -> None:
+    print(f"{'page':22} {'entries':>7} {'done':>5} {'fuzzy':>5} {'todo':>5} {'words left':>10}  declared")
+    for name, n, done, fuzzy, todo, left, declared in status():
+        print(f"{name:22} {n:7d} {done:5d} {fuzzy:5d} {todo:5d} {left:10d}  {'yes' if declared else ''}")
+
+
+# --------------------------------------------------------------------------------------------
+# Checks (tests/test_translations.py asserts them)
+
+ROLE = re.compile(r"\{[a-z]+(?::[a-z]+)*\}`[^`]*`")
+DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.S)
+INLINE_MATH = re.compile(r"(?<![\\$])\$(?!\$)(?:[^$\\]|\\.)+?\$")
+CODE = re.compile(r"(?<![`}])`[^`]+`")
+LINK = re.compile(r"\]\(([^)\s]+)\)|<(https?://[^>\s]+)>")
+
+
+def tokens(text: str) -> Counter:
+    """What must survive translation unchanged: display and inline math, roles (with their
+    targets), inline code and link targets, as a multiset (Korean may reorder them)."""
+    found = Counter()
+    rest = text
+    for pattern, kind in ((ROLE, "role"), (DISPLAY_MATH, "math"), (INLINE_MATH, "math"), (CODE, "code")):
+        for match in pattern.findall(rest):
+            found[(kind, match)] += 1
+        rest = pattern.sub(" ", rest)
+    for a, b in LINK.findall(rest):
+        found[("link", a or b)] += 1
+    return found
+
+
+def markup_problems(msgid: str, msgstr: str) -> list[str]:
+    """Every piece of math, role, code and link target of the English is in the Korean, and the
+    Korean has no other. Compared as sets with the whitespace inside them ignored: a Korean
+    sentence may say once what the English says twice (the English gloss of a Korean quote)."""
+    def norm(counter):
+        return {(kind, re.sub(r"\s+", "", text)) for kind, text in counter}
+
+    want, got = norm(tokens(msgid)), norm(tokens(msgstr))
+    problems = [f"lost {kind} {text!r}" for kind, text in sorted(want - got)]
+    problems += [f"added {kind} {text!r}" for kind, text in sorted(got - want)]
+    if msgstr.count("$") % 2:
+        problems.append("an odd number of $")
+    return problems
+
+
+# Compound English terms that the glossary's single words would otherwise claim
+# ("gradient descent" is 경사 하강법, which contains neither 그라디언트 nor 기울기).
+EXTRA_TERMS = {"gradient descent": ["경사 하강법", "경사하강법"]}
+
+
+def glossary_terms() -> dict[str, list[str]]:
+    """English term -> its renderings, from the glossary's `Term (한국어, alternative)` lines.
+    The Hangul ones are the Korean terms; a Latin alternative (SGD, Weight Decay, local minima)
+    is a rendering the seed post itself uses in Korean text."""
+    terms = {}
+    for line in GLOSSARY.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^([A-Z][^()\n]*?) \(([^)]*)\)\s*$", line)
+        if m and not line.startswith(("#", " ")):
+            terms[m.group(1).strip().lower()] = [s.strip() for s in m.group(2).split(",")]
+    terms.update(EXTRA_TERMS)
+    return terms
+
+
+def _english_pattern(term: str) -> re.Pattern:
+    body = r"[\s-]".join(re.escape(w) for w in re.split(r"[\s-]+", term))
+    return re.compile(r"(?<![\w-])" + body + r"(?:s|es)?(?![\w-])", re.I)
+
+
+def terminology_problems(msgid: str, msgstr: str, terms=None) -> list[str]:
+    """Each glossary term in the English must be rendered by one of its glossary renderings."""
+    terms = terms or glossary_terms()
+    text = CODE.sub(" ", ROLE.sub(" ", INLINE_MATH.sub(" ", DISPLAY_MATH.sub(" ", msgid))))
+    problems = []
+    for term in sorted(terms, key=len, reverse=True):  # a compound claims its words first
+        pattern = _english_pattern(term)
+        if pattern.search(text):
+            text = pattern.sub(" ", text)
+            if not any(r in msgstr for r in terms[term]):
+                problems.append(f"{term!r} not rendered as {' / '.join(terms[term])}")
+    return problems
+
+
+def check(docnames=None) -> dict[str, list[str]]:
+    """Every problem of the declared pages' catalogs, by page."""
+    report, terms = {}, glossary_terms()
+    for docname in docnames or declared_translated():
+        problems = []
+        for m in entries(docname):
+            short = m.id[:60].replace("\n", " ")
+            if not m.string:
+                problems.append(f"untranslated: {short!r}")
+                continue
+            if m.fuzzy:
+                problems.append(f"fuzzy: {short!r}")
+            problems += [f"{p} in {short!r}" for p in markup_problems(m.id, m.string)]
+            if not is_language_neutral(m.id):
+                problems += [f"{p} in {short!r}" for p in terminology_problems(m.id, m.string, terms)]
+        report[docname] = problems
+    return report
+
+
+# --------------------------------------------------------------------------------------------
+# The Korean notebook
+
+def korean_notebook(docname: str) -> tuple[dict, set[str], dict[str, str]]:
+    """The page's notebook with Korean markdown, the msgids found in it, and the catalog."""
+    nb = json.loads((ROOT / f"{docname}.ipynb").read_text(encoding="utf-8"))
+    messages = optlib_i18n.read_catalog(LOCALE / f"{docname}.po")
+    translated, found = optlib_i18n.translate_notebook(nb, messages)
+    return translated, found, messages
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("update")
+    sub.add_parser("status")
+    sub.add_parser("check")
+    nb = sub.add_parser("notebook")
+    nb.add_argument("docname")
+    nb.add_argument("-o", "--output")
+    args = parser.parse_args()
+    if args.command == "update":
+        update()
+        print_status()
+    elif args.command == "status":
+        print_status()
+    elif args.command == "check":
+        report = check()
+        for docname, problems in report.items():
+            print(f"{docname}: {len(problems)} problem(s)")
+            for p in problems:
+                print("   ", p)
+        sys.exit(1 if any(report.values()) else 0)
+    elif args.command == "notebook":
+        translated, _, _ = korean_notebook(args.docname)
+        out = Path(args.output or BUILD / "ko-notebooks" / f"{args.docname}.ipynb")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(translated, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        print(out)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,133 @@
+"""The Korean edition's catalogs (issue 17): complete, intact, consistent, current, and runnable.
+
+- Every page declared translated (``locales/ko/translated.txt``) has a complete catalog: no
+  untranslated and no fuzzy entry. The pilot declares some pages; the edition can land only when
+  it declares them all (``test_every_page_is_declared_translated``, an expected failure until then).
+- In every translated entry of every catalog, the mathematics (``$…$``, ``$$…$$``), the roles
+  (``{eq}``, ``{ref}``, ``{doc}``, ``{cite}``, ``{glue:text}``, ``{prf:ref}``, …), inline code and link
+  targets of the English survive unchanged; ``-W`` catches a lost cross-reference, not broken math.
+- Every glossary term in the English of a translated entry is rendered by the glossary's Korean.
+- The catalogs hold exactly the current English text: when a chapter changes, this fails until
+  ``python scripts/translations.py update`` has been run and the Korean has caught up.
+- The Korean notebook of a translated page has Korean markdown, the English code, and executes.
+"""
+
+import importlib.util
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+spec = importlib.util.spec_from_file_location("translations", ROOT / "scripts" / "translations.py")
+translations = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(translations)
+import optlib_i18n  # noqa: E402  (book/_ext, put on sys.path by scripts/translations.py)
+
+DECLARED = translations.declared_translated()
+PAGES = translations.pages()
+
+
+def test_the_declared_pages_are_pages():
+    assert DECLARED and set(DECLARED) <= set(PAGES)
+
+
+@pytest.mark.xfail(strict=True, reason="pilot: only intro, glossary and adam are translated; the Korean "
+                   "edition cannot land until every page is listed in locales/ko/translated.txt")
+def test_every_page_is_declared_translated():
+    assert set(DECLARED) == set(PAGES)
+
+
+@pytest.mark.parametrize("docname", DECLARED)
+def test_declared_catalog_is_complete(docname):
+    entries = translations.entries(docname)
+    untranslated = [m.id[:70] for m in entries if not m.string]
+    fuzzy = [m.id[:70] for m in entries if m.fuzzy]
+    assert untranslated == [] and fuzzy == []
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_translated_entries_keep_math_roles_and_links(docname):
+    problems = [(m.id[:60], p) for m in translations.entries(docname) if m.string
+                for p in translations.markup_problems(m.id, m.string)]
+    assert problems == []
+
+
+@pytest.mark.parametrize("docname", PAGES)
+def test_glossary_terms_are_rendered_consistently(docname):
+    terms = translations.glossary_terms()
+    problems = [(m.id[:60], p) for m in translations.entries(docname)
+                if m.string and not translations.is_language_neutral(m.id)
+                for p in translations.terminology_problems(m.id, m.string, terms)]
+    assert problems == []
+
+
+def test_the_checks_catch_what_they_claim():
+    """A broken translation fails each check (the checks are not vacuous)."""
+    msgid = r"The step $\eta$ of {eq}`sgd-update` uses the gradient, see [the paper](https://x.org)."
+    good = r"{eq}`sgd-update`의 스텝 $\eta$는 그라디언트를 사용한다. [논문](https://x.org)을 보라."
+    assert translations.markup_problems(msgid, good) == []
+    assert translations.markup_problems(msgid, good.replace(r"$\eta$", r"$\eta"))
+    assert translations.markup_problems(msgid, good.replace("{eq}`sgd-update`", "식"))
+    assert translations.markup_problems(msgid, good.replace("https://x.org", "https://y.org"))
+    assert translations.terminology_problems(msgid, good) == []
+    assert translations.terminology_problems(msgid, good.replace("그라디언트", "경사"))
+
+
+def test_catalogs_hold_the_current_english(tmp_path):
+    """The English text extracted now is exactly the msgids of the catalogs (no obsolete entry,
+    no missing one): a change to a chapter fails here until the catalogs are updated."""
+    translations.write_conf()
+    translations.sphinx_build("gettext", tmp_path / "gettext", tmp_path / "doctrees",
+                              {"nb_execution_mode": "off"}, strict=False)
+    for docname in PAGES:
+        pot = {m.id for m in translations.load(tmp_path / "gettext" / f"{docname}.pot") if m.id}
+        po = {m.id for m in translations.entries(docname)}
+        assert pot == po, f"{docname}: run `python scripts/translations.py update` and translate the changes"
+
+
+def _korean_notebook(docname):
+    nb, found, messages = translations.korean_notebook(docname)
+    english = json.loads((ROOT / f"{docname}.ipynb").read_text(encoding="utf-8"))
+    return english, nb, found, optlib_i18n.source_forms(messages)
+
+
+@pytest.mark.parametrize("docname", [d for d in DECLARED if (ROOT / f"{d}.ipynb").exists()])
+def test_korean_notebook_has_korean_markdown_and_the_same_code(docname):
+    english, korean, found, forms = _korean_notebook(docname)
+    assert [c["cell_type"] for c in korean["cells"]] == [c["cell_type"] for c in english["cells"]]
+    for en, ko in zip(english["cells"], korean["cells"]):
+        if en["cell_type"] == "code":
+            assert ko["source"] == en["source"]
+    # every paragraph, heading, caption and table cell of the page is in the notebook's Korean;
+    # the part captions of the table of contents (intro) are not in any notebook
+    toc_captions = {"The optimizers", "Beyond the seed", "Reference"}
+    missing = [m[:60] for m, s in forms.items() if m not in found and m not in toc_captions and m != s]
+    assert missing == []
+
+
+@pytest.mark.skipif(os.environ.get("OPTLIB_SKIP_KO_EXECUTION") == "1", reason="OPTLIB_SKIP_KO_EXECUTION=1")
+def test_korean_notebook_executes(tmp_path):
+    """A Korean reader runs the same cells: the Korean intro executes without error."""
+    import nbformat
+    from nbclient import NotebookClient
+
+    _, korean, _, _ = _korean_notebook("book/intro")
+    nb = nbformat.from_dict(korean)
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(ROOT / "book")}}).execute()
+    outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
+    assert not any(o.get("output_type") == "error" for o in outputs)
+    assert any("한국어" in "".join(c.source) or "옵티마이저" in "".join(c.source)
+               for c in nb.cells if c.cell_type == "markdown")
+
+
+def test_korean_search_strips_particles():
+    """Sphinx has no Korean search language: ours indexes 모멘텀은 under 모멘텀 (the browser
+    test checks the JavaScript half on the built site)."""
+    lang = optlib_i18n.SearchKorean({})
+    assert {lang.stem(w) for w in ["모멘텀은", "모멘텀을", "모멘텀의", "모멘텀"]} == {"모멘텀"}
+    assert lang.stem("학습률이다") == "학습률" and lang.stem("옵티마이저는") == "옵티마이저"
+    assert lang.stem("optimizers") == lang.stem("optimizer")  # English words: Porter, as in English
