@@ -19,6 +19,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,13 +37,22 @@ KOREAN = {
 
 
 def write_conf() -> Path:
-    """conf.py from _config.yml (git-ignored; regenerated on every build, so it cannot drift)."""
-    subprocess.run([str(BIN / "jupyter-book"), "config", "sphinx", str(ROOT)], check=True,
-                   stdout=subprocess.DEVNULL)
-    conf = ROOT / "conf.py"
+    """conf.py from _config.yml (git-ignored; regenerated on every build, so it cannot drift).
+
+    Written atomically and only when it changes: the tests build the site and extract the
+    catalogs in parallel processes, and a half-written conf.py must never be read."""
+    with tempfile.TemporaryDirectory() as tmp:
+        shutil.copy2(ROOT / "_config.yml", tmp)  # jupyter-book writes conf.py beside the config
+        subprocess.run([str(BIN / "jupyter-book"), "config", "sphinx", str(ROOT), "--config",
+                        str(Path(tmp) / "_config.yml")], check=True, stdout=subprocess.DEVNULL)
+        text = (Path(tmp) / "conf.py").read_text(encoding="utf-8")
     # jupyter-book build puts the local extensions on sys.path itself; sphinx-build needs this
-    conf.write_text(conf.read_text(encoding="utf-8")
-                    + '\nimport os, sys\nsys.path.insert(0, os.path.abspath("book/_ext"))\n', encoding="utf-8")
+    text += '\nimport os, sys\nsys.path.insert(0, os.path.abspath("book/_ext"))\n'
+    conf = ROOT / "conf.py"
+    if not conf.exists() or conf.read_text(encoding="utf-8") != text:
+        part = conf.with_name(f".conf.py.{os.getpid()}")
+        part.write_text(text, encoding="utf-8")
+        os.replace(part, conf)
     return conf
 
 

@@ -77,14 +77,28 @@ def entries(docname: str):
 
 
 # Names that stay as they are in Korean text (the seed post writes them so).
-NAMES = {"SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "AdaGrad", "PyTorch", "optlib"}
+NAMES = {"SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "AdaGrad", "Momentum", "PyTorch", "optlib"}
+
+
+TEXT_IN_MATH = re.compile(r"\\(?:text|textrm|mbox)\{([^{}]*)\}")
+
+
+def is_display_math(msgid: str) -> bool:
+    """A display equation's entry is its TeX between line breaks (no $$)."""
+    return msgid.startswith("\n") and msgid.endswith("\n")
+
+
+def math_prose(tex: str) -> list[str]:
+    """Words in an equation that are prose: a \\text{...} of two words or more ("uncorrected
+    first step"); a one-word \\text label (sign, diag, SGD:) stays as it is, like a figure's."""
+    return [t for t in TEXT_IN_MATH.findall(tex) if len(t.split()) >= 2]
 
 
 def is_language_neutral(msgid: str) -> bool:
-    """Display mathematics, or a table cell of symbols, code and optimizer names alone:
-    the Korean is the English."""
-    if msgid.startswith("\n") and msgid.endswith("\n"):
-        return True
+    """Display mathematics without prose in it, or a table cell of symbols, code and optimizer
+    names alone: the Korean is the English."""
+    if is_display_math(msgid):
+        return not math_prose(msgid)
     rest = CODE.sub(" ", ROLE.sub(" ", INLINE_MATH.sub(" ", DISPLAY_MATH.sub(" ", msgid))))
     return all(word in NAMES for word in re.findall(r"[A-Za-z]+", rest))
 
@@ -93,6 +107,8 @@ def fill_neutral(docname: str) -> int:
     path = LOCALE / f"{docname}.po"
     catalog, n = load(path), 0
     for m in catalog:
+        if m.id and m.string == m.id and not is_language_neutral(m.id):  # filled by an older rule
+            m.string, n = "", n + 1
         if m.id and is_language_neutral(m.id) and (not m.string or m.fuzzy):
             m.string, n = m.id, n + 1
             m.flags.discard("fuzzy")
@@ -148,12 +164,20 @@ LINK = re.compile(r"\]\(([^)\s]+)\)|<(https?://[^>\s]+)>")
 
 
 def tokens(text: str) -> Counter:
-    """What must survive translation unchanged: display and inline math, roles (with their
-    targets), inline code and link targets, as a multiset (Korean may reorder them)."""
+    """What must survive translation unchanged: display and inline math (but the words of a
+    \\text{...}), roles (their name and target; an explicit title is text), inline code and link
+    targets, as a multiset (Korean may reorder them). A display equation's entry is one piece
+    of math."""
     found = Counter()
+    if is_display_math(text):
+        return Counter({("math", TEXT_IN_MATH.sub(r"\\text{}", text).strip()): 1})
     rest = text
     for pattern, kind in ((ROLE, "role"), (DISPLAY_MATH, "math"), (INLINE_MATH, "math"), (CODE, "code")):
         for match in pattern.findall(rest):
+            if kind == "role":  # {ref}`the last exercise <label>`: the title is text, the target is not
+                match = re.sub(r"`[^`<]*<([^`>]+)>`$", r"`<\1>`", match)
+            if kind == "math":  # the words of a \text{...} are prose, translated
+                match = TEXT_IN_MATH.sub(r"\\text{}", match)
             found[(kind, match)] += 1
         rest = pattern.sub(" ", rest)
     for a, b in LINK.findall(rest):
@@ -173,6 +197,8 @@ def markup_problems(msgid: str, msgstr: str) -> list[str]:
     problems += [f"added {kind} {text!r}" for kind, text in sorted(got - want)]
     if msgstr.count("$") % 2:
         problems.append("an odd number of $")
+    untranslated = set(math_prose(msgid)) & set(TEXT_IN_MATH.findall(msgstr))
+    problems += [f"untranslated words in an equation: {t!r}" for t in sorted(untranslated)]
     return problems
 
 

@@ -122,7 +122,7 @@ def test_page_loads_cleanly(page_at, name, lang):
     assert page.locator("html").get_attribute("lang") == lang
     shots = ROOT / "_build" / "screenshots" / ("" if lang == "en" else lang)
     shots.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(shots / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=True, timeout=120_000)  # long pages, loaded CI
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -113,6 +113,8 @@ def source_forms(messages: dict[str, str]) -> dict[str, str]:
             msgid, msgstr = msgid[len("Proof. "):], re.sub(r"^증명\.\s*", "", msgstr)
         elif re.fullmatch(r"\([^()]*\)", msgid) and re.fullmatch(r"\([^()]*\)", msgstr):
             msgid, msgstr = msgid[1:-1], msgstr[1:-1]
+        elif msgid.startswith("\n"):  # a display equation: its TeX, between the $$ lines
+            msgid, msgstr = msgid.strip(), msgstr.strip()
         if msgid != msgstr:  # mathematics and code stay as they are written
             forms[msgid] = msgstr
     return forms
@@ -172,7 +174,7 @@ def language_switch(app, pagename, templatename, context, doctree):
         href, label, lang = f"{up}{KOREAN_SUBDIR}/{pagename}.html", LANGUAGES["ko"], "ko"
     switch = (f'<p class="optlib-lang-switch" style="text-align:right;margin:0 0 .5rem 0">'
               f'<a href="{href}" hreflang="{lang}" lang="{lang}" data-optlib-lang="{lang}">'
-              f'<span aria-hidden="true">🌐</span> {label}</a></p>\n')
+              f'{label}</a></p>\n')
     context["body"] = switch + context["body"]
 
 
@@ -232,8 +234,30 @@ def glue_in_translations():
         cls.run = run
 
 
+def translate_toctree_captions(app, doctree):
+    """The part captions of the table of contents ("The optimizers") are extracted into the
+    root page's catalog, but sphinx-external-toc inserts its toctrees after Sphinx has
+    translated the page: translate their captions here, from the same catalog."""
+    if not _is_korean(app):
+        return
+    from sphinx import addnodes
+    from sphinx.locale import init as init_locale
+    from sphinx.util.i18n import docname_to_domain
+
+    toctrees = [n for n in doctree.findall(addnodes.toctree) if n.get("caption")]
+    if not toctrees:
+        return
+    dirs = [str(Path(app.srcdir, d)) for d in app.config.locale_dirs]
+    domain = docname_to_domain(app.env.docname, app.config.gettext_compact)
+    catalog, has_catalog = init_locale(dirs, app.config.language, domain)
+    if has_catalog:
+        for node in toctrees:
+            node["caption"] = catalog.gettext(node["caption"])
+
+
 def setup(app):
     glue_in_translations()
+    app.connect("doctree-read", translate_toctree_captions)
     app.add_search_language(SearchKorean)
     app.connect("config-inited", theme_labels)
     app.connect("html-page-context", language_switch)
