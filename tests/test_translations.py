@@ -123,7 +123,7 @@ def test_korean_notebook_executes(tmp_path):
     from nbclient import NotebookClient
 
     _, korean, _, _ = _korean_notebook("book/intro")
-    nb = nbformat.from_dict(korean)
+    nb = nbformat.reads(json.dumps(korean), as_version=4)  # as a downloaded file is read
     NotebookClient(nb, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(ROOT / "book")}}).execute()
     outputs = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", [])]
