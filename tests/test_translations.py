@@ -34,7 +34,7 @@ def test_the_declared_pages_are_pages():
     assert DECLARED and set(DECLARED) <= set(PAGES)
 
 
-@pytest.mark.xfail(strict=True, reason="pilot: only intro, glossary, adam and bibliography are translated; the Korean "
+@pytest.mark.xfail(strict=True, reason="pilot: only intro, glossary, rmsprop, adam and bibliography are translated; the Korean "
                    "edition cannot land until every page is listed in locales/ko/translated.txt")
 def test_every_page_is_declared_translated():
     assert set(DECLARED) == set(PAGES)
