@@ -185,6 +185,22 @@ def tokens(text: str) -> Counter:
     return found
 
 
+def _literal_delimiters(text: str) -> int:
+    """Emphasis markers (* or _) that CommonMark leaves as literal characters. A trap of Korean
+    text: a closing ``*`` after punctuation must be followed by a space or punctuation, so
+    ``*옵티마이저 (Optimizer)*를`` shows its asterisks (a particle right after the marker)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.dollarmath import dollarmath_plugin
+
+    md = MarkdownIt("commonmark").use(dollarmath_plugin)
+    count = 0
+    for block in md.parse(ROLE.sub(" ", text)):
+        for token in block.children or []:
+            if token.type == "text":
+                count += token.content.count("*") + len(re.findall(r"(?<![\w])_|_(?![\w])", token.content))
+    return count
+
+
 def markup_problems(msgid: str, msgstr: str) -> list[str]:
     """Every piece of math, role, code and link target of the English is in the Korean, and the
     Korean has no other. Compared as sets with the whitespace inside them ignored: a Korean
@@ -197,6 +213,8 @@ def markup_problems(msgid: str, msgstr: str) -> list[str]:
     problems += [f"added {kind} {text!r}" for kind, text in sorted(got - want)]
     if msgstr.count("$") % 2:
         problems.append("an odd number of $")
+    if not is_display_math(msgid) and _literal_delimiters(msgstr) > _literal_delimiters(msgid):
+        problems.append("emphasis markers shown as text (a particle right after * or **?)")
     untranslated = set(math_prose(msgid)) & set(TEXT_IN_MATH.findall(msgstr))
     problems += [f"untranslated words in an equation: {t!r}" for t in sorted(untranslated)]
     return problems

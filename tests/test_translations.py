@@ -77,6 +77,9 @@ def test_the_checks_catch_what_they_claim():
     korean = equation.replace("uncorrected step", "보정하지 않은 스텝")
     assert translations.markup_problems(equation, korean) == []
     assert translations.markup_problems(equation, korean.replace("\\sqrt", "\\sqr"))
+    emphasis = "The Korean post *옵티마이저 (Optimizer)* is the seed."
+    assert translations.markup_problems(emphasis, "이 책은 *옵티마이저 (Optimizer)*를 따른다.")
+    assert translations.markup_problems(emphasis, "이 책은 『옵티마이저 (Optimizer)』를 따른다.") == []
     titled = "see {ref}`the last exercise <adam-ex-variance>`"
     assert translations.markup_problems(titled, "{ref}`마지막 연습 문제 <adam-ex-variance>`를 보라") == []
     assert translations.markup_problems(titled, "{ref}`마지막 연습 문제 <adam-ex-bias>`를 보라")
