@@ -6,7 +6,7 @@
     python scripts/translations.py notebook book/adam [-o out.ipynb]   # the Korean notebook of a page
 
 ``update`` runs Sphinx's gettext builder on the stored notebooks (no execution) into
-``_build/gettext``, then ``sphinx-intl update`` into ``locales/ko/LC_MESSAGES/<page>.po``:
+``_build/gettext``, then ``sphinx-intl update`` into ``locales/ko/LC_MESSAGES/book/<page>.po``:
 new English text becomes an untranslated entry, changed text a fuzzy one, and the checks fail
 until a translator has dealt with it. Entries that are language-neutral (display mathematics, a table cell of
 symbols and code) are filled in with themselves.

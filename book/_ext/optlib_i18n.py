@@ -1,7 +1,7 @@
 """The Korean edition (issue 17): one source, two sites.
 
 The English text of every page is extracted into gettext catalogs and the Korean lives in
-``locales/ko/LC_MESSAGES/<page>.po`` (``scripts/translations.py`` extracts, updates and checks
+``locales/ko/LC_MESSAGES/book/<page>.po`` (``scripts/translations.py`` extracts, updates and checks
 them). This extension does what Sphinx's own translation machinery does not:
 
 1. A switch on every page to the same page in the other language. The English site is
@@ -15,6 +15,10 @@ them). This extension does what Sphinx's own translation machinery does not:
 4. "Run it in Korean": on the Korean site the download button gives a notebook whose
    markdown is Korean, generated from the catalogs at build time (``translate_notebook``);
    its code cells are the English notebook's, unchanged.
+5. Two gaps of the translation machinery with this book's extensions: a ``{glue:text}`` role in
+   a translated paragraph (``glue_in_translations``), and the part captions of the table of
+   contents, which sphinx-external-toc inserts after Sphinx has translated the page
+   (``translate_toctree_captions``).
 """
 
 from __future__ import annotations
