@@ -93,6 +93,7 @@ def page_at(browser, site):
 
     def open_page(name, lang="en"):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_navigation_timeout(120_000)  # the API page and the explorers' frames are heavy on a loaded CI machine
         page.errors, page.foreign = [], []
         page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
         page.on("pageerror", lambda e: page.errors.append(str(e)))
@@ -128,11 +129,11 @@ def test_page_loads_cleanly(page_at, name, lang):
 @pytest.mark.parametrize("name", PAGES)
 def test_language_switch_leads_to_the_same_page_and_back(page_at, name):
     page = page_at(name)
-    page.locator("a[data-optlib-lang=ko]").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):
+        page.locator("a[data-optlib-lang=ko]").click()
     assert page.url.endswith(f"/ko/book/{name}.html") and page.locator("html").get_attribute("lang") == "ko"
-    page.locator("a[data-optlib-lang=en]").click()
-    page.wait_for_load_state("load")
+    with page.expect_navigation(wait_until="load"):
+        page.locator("a[data-optlib-lang=en]").click()
     assert page.url.endswith(f"/book/{name}.html") and "/ko/" not in page.url
 
 
