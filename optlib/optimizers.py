@@ -7,6 +7,8 @@ Each optimizer is a short chain of links from :mod:`optlib.transforms`::
     RMSprop: AddDecayedWeights, ScaleByRms, TraceMomentum, ScaleByLearningRate
     Adam:    AddDecayedWeights, ScaleByAdam, ScaleByLearningRate
     AdamW:   ScaleByAdam, AddDecayedWeights, ScaleByLearningRate
+    NAdam:   AddDecayedWeights, ScaleByNadam, ScaleByLearningRate (decoupled: decay after ScaleByNadam)
+    RAdam:   AddDecayedWeights, ScaleByRadam, ScaleByLearningRate (decoupled: decay after ScaleByRadam)
 
 and one step is :math:`\theta \leftarrow \theta - u`, where :math:`u` is the
 (sign-flipped, if ``maximize``) gradient passed through the chain.
@@ -24,7 +26,8 @@ optimizer uses the rate its scheduler set after ``t - 1`` calls of
 ``scheduler.step()``. A schedule whose base rate is an array runs a grid.
 
 References: Polyak (1964); Sutskever et al. (2013); Duchi et al. (2011);
-Tieleman & Hinton (2012); Kingma & Ba (2015); Loshchilov & Hutter (2019).
+Tieleman & Hinton (2012); Kingma & Ba (2015); Loshchilov & Hutter (2019); Dozat (2016);
+Liu et al. (2020).
 """
 
 import numpy as np
@@ -33,6 +36,8 @@ from optlib.transforms import (
     AddDecayedWeights,
     ScaleByAdam,
     ScaleByLearningRate,
+    ScaleByNadam,
+    ScaleByRadam,
     ScaleByRms,
     ScaleBySumOfSquares,
     TraceMomentum,
@@ -105,6 +110,8 @@ class Optimizer:
         if self.t == 0:
             self.shape, self.dtype = shape, params.dtype
             for link in self.links:
+                # the parameters' own axes are the last params.ndim: leading grid axes are configurations
+                link.param_ndim = params.ndim
                 link.init(shape, params.dtype)
         elif (shape, params.dtype) != (self.shape, self.dtype):
             raise ValueError(
@@ -316,7 +323,7 @@ class RMSprop(Optimizer):
         super().__init__(links + [ScaleByLearningRate(lr)], maximize)
 
 
-def _check_adam(lr, betas, eps, weight_decay):
+def _check_adam(lr, betas, eps, weight_decay, zero_eps=False):
     lr, eps, weight_decay = _learning_rate(lr), _hyper(eps, "epsilon value"), _hyper(weight_decay, "weight_decay value")
     try:  # not np.ndim(betas): a scalar beta1 with an array beta2 is a ragged pair
         if isinstance(betas, str) or len(betas) != 2:
@@ -324,7 +331,8 @@ def _check_adam(lr, betas, eps, weight_decay):
     except TypeError:
         raise ValueError(f"Invalid betas: {betas!r} (a pair (beta1, beta2) is expected)") from None
     betas = tuple(_hyper(b, f"beta parameter at index {i}") for i, b in enumerate(betas))
-    _check((0 < np.asarray(eps)) & np.isfinite(eps), "Invalid epsilon value", eps)
+    _check(((0 <= np.asarray(eps)) if zero_eps else (0 < np.asarray(eps))) & np.isfinite(eps),
+           "Invalid epsilon value", eps)
     for i, beta in enumerate(betas):
         _check((0 <= np.asarray(beta)) & (np.asarray(beta) < 1), f"Invalid beta parameter at index {i}", beta)
     _check((0 <= np.asarray(weight_decay)) & np.isfinite(weight_decay), "Invalid weight_decay value", weight_decay)
@@ -417,3 +425,136 @@ class AdamW(Optimizer):
         if np.any(weight_decay):
             links.append(AddDecayedWeights(weight_decay))
         super().__init__(links + [ScaleByLearningRate(lr)], maximize)
+
+
+def _adam_family_links(rescaling, weight_decay, decoupled_weight_decay, lr):
+    """``rescaling`` between the weight decay and the rate: L2 before it, or decoupled after it."""
+    links = [rescaling]
+    if np.any(weight_decay):
+        links.insert(len(links) if decoupled_weight_decay else 0, AddDecayedWeights(weight_decay))
+    return links + [ScaleByLearningRate(lr)]
+
+
+class NAdam(Optimizer):
+    r"""NAdam: Adam with Nesterov momentum (Dozat, 2016), as ``torch.optim.NAdam``.
+
+    .. math::
+        g_t &\leftarrow \nabla L(\theta_{t-1}) + \lambda \theta_{t-1}
+              \quad\text{(L2; not with decoupled decay)} \\
+        m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t, \qquad
+        v_t = \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \\
+        \mu_t &= \beta_1 \bigl(1 - \tfrac12\, 0.96^{t\psi}\bigr), \qquad
+        \Pi_t = \mu_1 \mu_2 \cdots \mu_t \\
+        \theta_t &= \theta_{t-1} - \eta \left( \frac{1 - \mu_t}{1 - \Pi_t} g_t
+                 + \frac{\mu_{t+1}}{1 - \Pi_{t+1}} m_t \right)
+                 \Big/ \left(\sqrt{v_t / (1 - \beta_2^t)} + \epsilon\right)
+
+    for the steps :math:`t = 1, 2, \ldots` (torch's ``state["step"]``) from the start
+    :math:`\theta_0`, with :math:`m_0 = v_0 = 0`; with ``decoupled_weight_decay`` the
+    decay is AdamW's, :math:`\theta_t = \theta_{t-1} - \eta\lambda\theta_{t-1} - \ldots`
+    (torch's "NAdamW"). Where Adam steps along :math:`\hat m_t`, NAdam steps along the
+    momentum it will have *after* the next step, :math:`\mu_{t+1}\hat m_t`, plus the
+    fresh gradient's share: Nesterov's look-ahead, applied to Adam's first moment.
+
+    Args:
+        lr: learning rate :math:`\eta` (torch's default 2e-3), a number, an array or a schedule.
+        betas: :math:`(\beta_1, \beta_2)` (default (0.9, 0.999)).
+        eps: :math:`\epsilon` (default 1e-8), added to :math:`\sqrt{\hat v_t}`; 0 is allowed, as in torch.
+        weight_decay: :math:`\lambda` (default 0), L2 unless ``decoupled_weight_decay``.
+        momentum_decay: :math:`\psi` (default 4e-3), the warm-up of :math:`\mu_t`, from
+            :math:`\mu_1 \approx 0.50008\beta_1` towards :math:`\beta_1`, half-way (at
+            :math:`\tfrac34\beta_1`) after :math:`\ln 2 / (\psi \ln(1/0.96)) \approx 4245` steps.
+        decoupled_weight_decay: AdamW's decay, :math:`\theta \leftarrow \theta(1 - \eta\lambda)`.
+        maximize: ascend instead of descend.
+
+    Where they differ: the paper (Dozat, 2016, Algorithm 2) writes the same rule with the
+    schedule :math:`\mu_t` and the products :math:`\Pi_t`, :math:`\Pi_{t+1}`, and
+    :math:`\epsilon` inside the corrected root's denominator, as torch; Keras' ``Nadam``
+    follows it too. optax's ``nadam`` (``adam(..., nesterov=True)``) has no :math:`\mu_t`
+    schedule: it uses the constant :math:`\beta_1` in place of :math:`\mu_t, \mu_{t+1}`
+    and the plain corrections :math:`1 - \beta_1^t, 1 - \beta_1^{t+1}`, so its steps differ
+    from torch's (by a factor about 2 on the momentum term early on, where
+    :math:`\mu_t \approx \beta_1/2`). Torch keeps :math:`\Pi_t` (``mu_product``) in its default
+    dtype, float32 unless ``torch.set_default_dtype(torch.float64)``; optlib keeps it in the
+    parameters' dtype. The state holds ``step``, ``m``, ``v``, ``mu_product`` and, derived,
+    ``m_hat``, ``v_hat``.
+
+    Example:
+        >>> import numpy as np
+        >>> opt = NAdam(lr=0.1)
+        >>> # step 1: m_1 = (1 - beta1) g, so the step is lr sign(g) (1 + (1 - beta1) mu_2 / (1 - mu_1 mu_2))
+        >>> opt.step(np.array([1.0]), np.array([2.0])).round(4)  # 1 - 0.1 * 1.0565: 5.6 % more than Adam
+        array([0.8944])
+
+    References: Dozat (2016), Incorporating Nesterov momentum into Adam, ICLR workshop.
+    """
+
+    def __init__(self, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
+                 decoupled_weight_decay=False, maximize=False):
+        lr, betas, eps, weight_decay = _check_adam(lr, betas, eps, weight_decay, zero_eps=True)
+        momentum_decay = _hyper(momentum_decay, "momentum_decay value")
+        _check((0 <= np.asarray(momentum_decay)) & np.isfinite(momentum_decay), "Invalid momentum_decay value",
+               momentum_decay)
+        self.hyperparameters = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                                    momentum_decay=momentum_decay,
+                                    decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
+        super().__init__(_adam_family_links(ScaleByNadam(betas, eps, momentum_decay), weight_decay,
+                                            decoupled_weight_decay, lr), maximize)
+
+
+class RAdam(Optimizer):
+    r"""Rectified Adam (Liu et al., 2020), as ``torch.optim.RAdam``.
+
+    .. math::
+        g_t &\leftarrow \nabla L(\theta_{t-1}) + \lambda \theta_{t-1}
+              \quad\text{(L2; not with decoupled decay)} \\
+        m_t, v_t, \hat m_t &\ \text{as in Adam}, \qquad
+        \rho_\infty = \frac{2}{1 - \beta_2} - 1, \qquad
+        \rho_t = \rho_\infty - \frac{2t\beta_2^t}{1 - \beta_2^t} \\
+        \theta_t &= \theta_{t-1} - \eta\, \hat m_t \cdot
+            \begin{cases}
+                r_t \sqrt{1 - \beta_2^t} / (\sqrt{v_t} + \epsilon) & \rho_t > 5 \\
+                1 & \rho_t \le 5
+            \end{cases}, \qquad
+        r_t = \sqrt{\frac{(\rho_t - 4)(\rho_t - 2)\rho_\infty}{(\rho_\infty - 4)(\rho_\infty - 2)\rho_t}}
+
+    for the steps :math:`t = 1, 2, \ldots` (torch's ``state["step"]``) from the start
+    :math:`\theta_0`, with :math:`m_0 = v_0 = 0`. :math:`\rho_t` estimates how many
+    gradients the average :math:`v_t` is worth; until it exceeds 5 (steps 1 to 5 at
+    :math:`\beta_2 = 0.999`: :math:`\rho_5 \approx 4.99`, :math:`\rho_6 \approx 5.99`) the
+    step is bias-corrected momentum SGD, :math:`\eta\hat m_t`, not divided by anything; after,
+    Adam's step scaled by :math:`r_t`, which grows from about 0.02 (:math:`t = 6`) towards 1.
+
+    Args:
+        lr: learning rate :math:`\eta` (default 1e-3), a number, an array or a schedule.
+        betas: :math:`(\beta_1, \beta_2)` (default (0.9, 0.999)).
+        eps: :math:`\epsilon` (default 1e-8); 0 is allowed, as in torch.
+        weight_decay: :math:`\lambda` (default 0), L2 unless ``decoupled_weight_decay``.
+        decoupled_weight_decay: AdamW's decay, :math:`\theta \leftarrow \theta(1 - \eta\lambda)`.
+        maximize: ascend instead of descend.
+
+    Where they differ: torch adds :math:`\epsilon` to the uncorrected :math:`\sqrt{v_t}`
+    (the paper's Algorithm 2 has no :math:`\epsilon`; Adam's :math:`\sqrt{\hat v_t} + \epsilon`
+    would be :math:`\epsilon\sqrt{1-\beta_2^t}` here). The paper switches at
+    :math:`\rho_t > 4`; torch, optax (``radam``, ``threshold=5.0``) and the authors' code at
+    :math:`\rho_t > 5`. optax adds :math:`\epsilon` to :math:`\sqrt{\hat v_t}`, as Adam does. The
+    state holds ``step``, ``m``, ``v`` and, derived, ``m_hat``, ``v_hat``, ``rho_t`` and
+    ``rectification`` (:math:`r_t`, or 0 while :math:`\rho_t \le 5`).
+
+    Example:
+        >>> import numpy as np
+        >>> opt = RAdam(lr=0.1)
+        >>> opt.step(np.array([1.0]), np.array([2.0]))  # rho_1 = 1 <= 5: theta - lr m_hat = 1 - 0.1 * 2
+        array([0.8])
+
+    References: Liu, Jiang, He, Chen, Liu, Gao & Han (2020), On the variance of the adaptive
+    learning rate and beyond, ICLR.
+    """
+
+    def __init__(self, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, decoupled_weight_decay=False,
+                 maximize=False):
+        lr, betas, eps, weight_decay = _check_adam(lr, betas, eps, weight_decay, zero_eps=True)
+        self.hyperparameters = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                                    decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
+        super().__init__(_adam_family_links(ScaleByRadam(betas, eps), weight_decay, decoupled_weight_decay, lr),
+                         maximize)

@@ -37,6 +37,20 @@ def as_dtype(h, dtype):
     return float(h)
 
 
+def power(x, t):
+    """``x ** t`` for hyperparameters (numbers or small arrays) by the C library's ``pow``.
+
+    Python's ``float ** float`` and torch (whose optimizers compute ``beta ** step`` on Python
+    floats) round it correctly to within half an ulp; NumPy's vectorised power may differ in the
+    last bit, which RAdam's :math:`\rho_t` amplifies a thousandfold (a difference of two numbers
+    near :math:`2/(1-\beta_2)`). Arrays are computed entry by entry, so a grid agrees with the
+    loop over its entries.
+    """
+    if np.ndim(x) == 0 and np.ndim(t) == 0:
+        return float(x) ** float(t)
+    return np.vectorize(lambda a, b: float(a) ** float(b), otypes=[np.float64])(x, t)
+
+
 class Link:
     """A transformation of the update buffer with its own state."""
 
@@ -233,6 +247,119 @@ class ScaleByAdam(Link):
             return {}
         bc1, bc2 = self.bias_corrections(t)
         return {"m_hat": self.state["m"] / bc1, "v_hat": self.state["v"] / bc2}
+
+
+class ScaleByNadam(ScaleByAdam):
+    r"""NAdam's rescaling (Dozat, 2016), as ``torch.optim.NAdam``: Adam with Nesterov's look-ahead.
+
+    .. math::
+        \mu_t = \beta_1 \bigl(1 - \tfrac12\, 0.96^{t\psi}\bigr), \qquad
+        \Pi_t = \prod_{i=1}^{t} \mu_i, \qquad
+        m_t, v_t \ \text{as in Adam},
+
+        u_t \leftarrow \frac{1}{\sqrt{v_t / (1 - \beta_2^t)} + \epsilon}
+            \left( \frac{1 - \mu_t}{1 - \Pi_t}\, u_t
+                  + \frac{\mu_{t+1}}{1 - \Pi_t \mu_{t+1}}\, m_t \right)
+
+    with the momentum decay :math:`\psi` (torch's ``momentum_decay``, 4e-3). The
+    look-ahead: the step uses :math:`m_t` bias-corrected as if it were already
+    :math:`m_{t+1}`'s share, plus the fresh gradient's share :math:`(1-\mu_t) g_t`.
+    The state keeps ``m``, ``v`` and ``mu_product`` (:math:`\Pi_t`, one number, in the
+    parameters' dtype as torch keeps it in its default dtype).
+    """
+
+    def __init__(self, betas, eps, momentum_decay):
+        super().__init__(betas, eps)
+        self.momentum_decay = momentum_decay
+
+    def init(self, shape, dtype):
+        super().init(shape, dtype)
+        scalar_shape = np.broadcast_shapes(np.shape(self.beta1), np.shape(self.momentum_decay))
+        self.state["mu_product"] = np.ones(scalar_shape, dtype)
+
+    def mu(self, t):
+        r"""The momentum coefficient :math:`\mu_t` of step ``t``."""
+        return np.asarray(self.beta1) * (1.0 - 0.5 * power(0.96, t * np.asarray(self.momentum_decay)))
+
+    def update(self, u, params, t):
+        m, v, mu_product = self.state["m"], self.state["v"], self.state["mu_product"]
+        mu, mu_next = self.mu(t), self.mu(t + 1)
+        mu_product *= as_dtype(mu, mu_product.dtype)  # rounded in its dtype, as torch's state
+        product = np.asarray(mu_product, np.float64)  # torch reads it as a Python float
+        m *= as_dtype(self.beta1, u.dtype)
+        m += as_dtype(1 - np.asarray(self.beta1), u.dtype) * u
+        v *= as_dtype(self.beta2, u.dtype)
+        v += as_dtype(1 - np.asarray(self.beta2), u.dtype) * u * u
+        denom = np.sqrt(v * as_dtype(1 / (1 - np.asarray(self.beta2) ** t), u.dtype))
+        denom += as_dtype(self.eps, u.dtype)
+        u *= as_dtype((1.0 - mu) / (1.0 - product), u.dtype)
+        u += as_dtype(mu_next / (1.0 - product * mu_next), u.dtype) * m
+        u /= denom
+
+
+class ScaleByRadam(ScaleByAdam):
+    r"""RAdam's rectified rescaling (Liu et al., 2020), as ``torch.optim.RAdam``.
+
+    .. math::
+        \rho_\infty = \frac{2}{1 - \beta_2} - 1, \qquad
+        \rho_t = \rho_\infty - \frac{2 t \beta_2^t}{1 - \beta_2^t}, \qquad
+        r_t = \sqrt{\frac{(\rho_t - 4)(\rho_t - 2)\rho_\infty}
+                         {(\rho_\infty - 4)(\rho_\infty - 2)\rho_t}},
+
+        u_t \leftarrow \hat m_t \cdot \begin{cases}
+            r_t \dfrac{\sqrt{1 - \beta_2^t}}{\sqrt{v_t} + \epsilon} & \rho_t > 5 \\
+            1 & \text{otherwise}
+        \end{cases}
+
+    with :math:`m_t, v_t, \hat m_t` as in Adam: while the variance estimate is too
+    young (:math:`\rho_t \le 5`, the first five steps at :math:`\beta_2 = 0.999`) the
+    step is SGD with (bias-corrected) momentum; after, Adam's step times the
+    rectification :math:`r_t < 1`, which tends to 1. :math:`\epsilon` is added to the
+    *uncorrected* :math:`\sqrt{v_t}`, as torch does, i.e. :math:`\epsilon / \sqrt{1 - \beta_2^t}`
+    to :math:`\sqrt{\hat v_t}`, unlike :class:`ScaleByAdam`.
+    """
+
+    def rho(self, t):
+        r""":math:`\rho_\infty` and :math:`\rho_t` of step ``t`` (float64)."""
+        rho_inf = 2 / (1 - np.asarray(self.beta2, np.float64)) - 1
+        beta2_t = power(self.beta2, t)
+        return rho_inf, rho_inf - 2 * t * beta2_t / (1 - beta2_t)
+
+    def bias_corrections(self, t):
+        return 1 - power(self.beta1, t), 1 - power(self.beta2, t)
+
+    def rectification(self, t):
+        r""":math:`r_t` where :math:`\rho_t > 5`, else 0 (the unrectified SGD-like step)."""
+        rho_inf, rho_t = self.rho(t)
+        on = rho_t > 5
+        rho_t, rho_inf = np.where(on, rho_t, 6.0), np.where(on, rho_inf, 6.0)  # no 0/0 where off
+        r = np.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+        return np.where(on, r, 0.0)
+
+    def update(self, u, params, t):
+        m, v = self.state["m"], self.state["v"]
+        m *= as_dtype(self.beta1, u.dtype)
+        m += as_dtype(1 - np.asarray(self.beta1), u.dtype) * u
+        v *= as_dtype(self.beta2, u.dtype)
+        v += as_dtype(1 - np.asarray(self.beta2), u.dtype) * u * u
+        bc1, bc2 = self.bias_corrections(t)
+        rect = self.rectification(t)
+        on = as_dtype(self.rho(t)[1] > 5, u.dtype) if np.ndim(rect) else bool(rect > 0)
+        np.sqrt(v, out=u)
+        u += as_dtype(self.eps, u.dtype)
+        np.divide(as_dtype(rect * np.sqrt(bc2), u.dtype), u, out=u)  # r_t sqrt(1 - beta2^t) / (sqrt(v) + eps)
+        if np.ndim(rect):
+            u *= on
+            u += 1 - on
+        elif not on:
+            u[...] = 1
+        u *= m
+        u *= as_dtype(1 / bc1, u.dtype)
+
+    def derived(self, t):
+        if t == 0:
+            return {}
+        return {**super().derived(t), "rho_t": self.rho(t)[1], "rectification": self.rectification(t)}
 
 
 class ScaleByLearningRate(Link):

@@ -3,13 +3,14 @@
 The expected counts are those of torch's ``optimizer.state`` for one parameter tensor of n
 entries (without ``step``): SGD keeps nothing, or a momentum buffer; RMSprop its average of
 squares (and the average gradient when centered); Adam and AdamW two moments (three with
-amsgrad); Adagrad its sum. The chapters build their memory tables from these numbers.
+amsgrad); Adagrad its sum; NAdam two moments and the scalar ``mu_product``; RAdam two moments.
+The chapters build their memory tables from these numbers.
 """
 
 import numpy as np
 import pytest
 
-from optlib import SGD, Adagrad, Adam, AdamW, RMSprop
+from optlib import SGD, Adagrad, Adam, AdamW, NAdam, RAdam, RMSprop
 
 SHAPE = (3, 4)
 N = 12
@@ -25,6 +26,9 @@ CASES = [
     (Adam(), 2 * N),
     (Adam(amsgrad=True), 3 * N),
     (AdamW(), 2 * N),
+    (NAdam(), 2 * N + 1),  # m, v and the product mu_1 ... mu_t (torch's mu_product)
+    (NAdam(weight_decay=0.1, decoupled_weight_decay=True), 2 * N + 1),
+    (RAdam(), 2 * N),
 ]
 
 
@@ -35,7 +39,7 @@ def test_state_size_counts_the_stored_buffers(opt, expected):
     for _ in range(3):
         theta = opt.step(theta, np.sin(3 * theta) + theta)
     assert opt.state_size() == expected
-    derived = {"m_hat", "v_hat", "step"}  # computed on demand, not stored
+    derived = {"m_hat", "v_hat", "rho_t", "rectification", "step"}  # computed on demand, not stored
     assert opt.state_size() == sum(np.size(v) for k, v in opt.state.items() if k not in derived)
 
 
