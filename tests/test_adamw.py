@@ -43,7 +43,7 @@ def test_explorer_labels_show_both_decay_rates_and_sigma():
     explorer = decay_explorer()
     explorer.update(lam=1.0, sigma1=10.0, sigma2=0.01)
     texts = [a.get_text() for a in explorer.animated if hasattr(a, "get_text")]
-    assert "θ1: gradient noise σ1 = 10" in texts and "θ2: gradient noise σ2 = 0.01" in texts
+    assert "x: gradient noise σ1 = 10" in texts and "y: gradient noise σ2 = 0.01" in texts
     assert any("λ/√v̂ = 0.0995" in s for s in texts)  # 1/√(100 + 1)
     assert any("λ/√v̂ = 1" in s for s in texts)       # 1/√(1e-4 + 1), rounded
 
