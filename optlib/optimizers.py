@@ -9,6 +9,7 @@ Each optimizer is a short chain of links from :mod:`optlib.transforms`::
     AdamW:   ScaleByAdam, AddDecayedWeights, ScaleByLearningRate
     NAdam:   AddDecayedWeights, ScaleByNadam, ScaleByLearningRate (decoupled: decay after ScaleByNadam)
     RAdam:   AddDecayedWeights, ScaleByRadam, ScaleByLearningRate (decoupled: decay after ScaleByRadam)
+    Lion:    ScaleByLion, AddDecayedWeights, ScaleByLearningRate
 
 and one step is :math:`\theta \leftarrow \theta - u`, where :math:`u` is the
 (sign-flipped, if ``maximize``) gradient passed through the chain.
@@ -27,7 +28,7 @@ optimizer uses the rate its scheduler set after ``t - 1`` calls of
 
 References: Polyak (1964); Sutskever et al. (2013); Duchi et al. (2011);
 Tieleman & Hinton (2012); Kingma & Ba (2015); Loshchilov & Hutter (2019); Dozat (2016);
-Liu et al. (2020).
+Liu et al. (2020); Chen et al. (2023).
 """
 
 import numpy as np
@@ -36,6 +37,7 @@ from optlib.transforms import (
     AddDecayedWeights,
     ScaleByAdam,
     ScaleByLearningRate,
+    ScaleByLion,
     ScaleByNadam,
     ScaleByRadam,
     ScaleByRms,
@@ -558,3 +560,61 @@ class RAdam(Optimizer):
                                     decoupled_weight_decay=decoupled_weight_decay, maximize=maximize)
         super().__init__(_adam_family_links(ScaleByRadam(betas, eps), weight_decay, decoupled_weight_decay, lr),
                          maximize)
+
+
+class Lion(Optimizer):
+    r"""Lion, EvoLved Sign Momentum (Chen et al., 2023), with optax's names and defaults (``optax.lion``).
+
+    .. math::
+        c_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t \\
+        \theta_t &= \theta_{t-1} - \eta \left( \operatorname{sign}(c_t) + \lambda \theta_{t-1} \right) \\
+        m_t &= \beta_2 m_{t-1} + (1 - \beta_2) g_t
+
+    for the steps :math:`t = 1, 2, \ldots` from the start :math:`\theta_0`, with
+    :math:`g_t = \nabla L(\theta_{t-1})` and :math:`m_0 = 0`. The step interpolates *towards
+    the fresh gradient* with :math:`\beta_1` but remembers with the slower :math:`\beta_2`, and
+    moves every coordinate by exactly :math:`\eta` (plus the decay): its size does not depend
+    on the gradient's, so Lion needs a rate 3 to 10 times smaller than AdamW's (the paper's
+    advice) and a decay :math:`\lambda` as many times larger, keeping :math:`\eta\lambda`. Its
+    state is one buffer, ``m``, where Adam keeps two.
+
+    Args:
+        lr: learning rate :math:`\eta` (optax's ``learning_rate``, which has no default; here
+            1e-4, the default of the lion-pytorch package), a number, an array or a
+            schedule.
+        b1: :math:`\beta_1` (default 0.9), the interpolation of the step's direction.
+        b2: :math:`\beta_2` (default 0.99), the decay of the momentum :math:`m_t`.
+        weight_decay: decoupled decay :math:`\lambda` (default 1e-3, optax's), multiplied by
+            :math:`\eta` as in AdamW.
+        maximize: ascend instead of descend (optax has no such flag).
+
+    Where they differ: the paper's Algorithm 2 is this rule (with a schedule multiplier on
+    :math:`\eta`); optax's ``lion`` chains ``scale_by_lion``, ``add_decayed_weights`` and
+    ``scale_by_learning_rate``, the same three links as here, but a schedule there is called
+    with the count of *previous* steps (0 at the first step) where optlib calls ``lr(t)`` with
+    :math:`t = 1` at the first step, as torch's schedulers do: optax's ``schedule`` is optlib's
+    ``lambda t: schedule(t - 1)``. Torch has no Lion in ``torch.optim``. ``sign(0) = 0``, as in
+    NumPy and JAX.
+
+    Example:
+        >>> import numpy as np
+        >>> opt = Lion(lr=0.1, weight_decay=0.0)
+        >>> theta = opt.step(np.array([1.0, 1.0, 1.0]), np.array([3.0, -1e-6, 0.0]))
+        >>> theta  # every coordinate with a gradient moves by lr, whatever its size
+        array([0.9, 1.1, 1. ])
+
+    References: Chen, Liang, Huang, Real, Wang, Pham, Dong, Luong, Hsieh, Lu & Le (2023),
+    Symbolic discovery of optimization algorithms, NeurIPS.
+    """
+
+    def __init__(self, lr=1e-4, b1=0.9, b2=0.99, weight_decay=1e-3, maximize=False):
+        lr, b1, b2 = _learning_rate(lr), _hyper(b1, "b1 value"), _hyper(b2, "b2 value")
+        weight_decay = _hyper(weight_decay, "weight_decay value")
+        _check((0 <= np.asarray(b1)) & (np.asarray(b1) <= 1), "Invalid b1 value", b1)
+        _check((0 <= np.asarray(b2)) & (np.asarray(b2) <= 1), "Invalid b2 value", b2)
+        _check((0 <= np.asarray(weight_decay)) & np.isfinite(weight_decay), "Invalid weight_decay value", weight_decay)
+        self.hyperparameters = dict(lr=lr, b1=b1, b2=b2, weight_decay=weight_decay, maximize=maximize)
+        links = [ScaleByLion(b1, b2)]
+        if np.any(weight_decay):
+            links.append(AddDecayedWeights(weight_decay))
+        super().__init__(links + [ScaleByLearningRate(lr)], maximize)

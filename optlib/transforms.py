@@ -362,6 +362,34 @@ class ScaleByRadam(ScaleByAdam):
         return {**super().derived(t), "rho_t": self.rho(t)[1], "rectification": self.rectification(t)}
 
 
+class ScaleByLion(Link):
+    r"""Lion's sign of an interpolated momentum (Chen et al., 2023), as optax's ``scale_by_lion``.
+
+    .. math::
+        c_t = \beta_1 m_{t-1} + (1 - \beta_1) u_t, \qquad
+        m_t = \beta_2 m_{t-1} + (1 - \beta_2) u_t, \qquad
+        u_t \leftarrow \operatorname{sign}(c_t)
+
+    with :math:`m_0 = 0` (``b1`` :math:`= \beta_1`, ``b2`` :math:`= \beta_2`). Every coordinate
+    then moves by exactly the learning rate (0 where :math:`c_t = 0`, as ``np.sign`` and
+    ``jnp.sign`` give). The state keeps ``m`` (optax's ``mu``).
+    """
+
+    def __init__(self, b1, b2):
+        self.b1, self.b2 = b1, b2
+
+    def init(self, shape, dtype):
+        self.state = {"m": np.zeros(shape, dtype)}
+
+    def update(self, u, params, t):
+        m = self.state["m"]
+        c = as_dtype(1 - np.asarray(self.b1), u.dtype) * u
+        c += as_dtype(self.b1, u.dtype) * m  # c_t = (1 - b1) g + b1 m, in optax's order
+        m *= as_dtype(self.b2, u.dtype)
+        m += as_dtype(1 - np.asarray(self.b2), u.dtype) * u  # m_t = (1 - b2) g + b2 m
+        np.sign(c, out=u)
+
+
 class ScaleByLearningRate(Link):
     r"""Multiply by the learning rate: :math:`u \leftarrow \eta_t u`.
 

@@ -3,14 +3,15 @@
 The expected counts are those of torch's ``optimizer.state`` for one parameter tensor of n
 entries (without ``step``): SGD keeps nothing, or a momentum buffer; RMSprop its average of
 squares (and the average gradient when centered); Adam and AdamW two moments (three with
-amsgrad); Adagrad its sum; NAdam two moments and the scalar ``mu_product``; RAdam two moments.
+amsgrad); Adagrad its sum; NAdam two moments and the scalar ``mu_product``; RAdam two moments; Lion
+one momentum (optax's ``mu``).
 The chapters build their memory tables from these numbers.
 """
 
 import numpy as np
 import pytest
 
-from optlib import SGD, Adagrad, Adam, AdamW, NAdam, RAdam, RMSprop
+from optlib import SGD, Adagrad, Adam, AdamW, Lion, NAdam, RAdam, RMSprop
 
 SHAPE = (3, 4)
 N = 12
@@ -29,6 +30,7 @@ CASES = [
     (NAdam(), 2 * N + 1),  # m, v and the product mu_1 ... mu_t (torch's mu_product)
     (NAdam(weight_decay=0.1, decoupled_weight_decay=True), 2 * N + 1),
     (RAdam(), 2 * N),
+    (Lion(), N),  # one momentum, half of Adam's state
 ]
 
 
