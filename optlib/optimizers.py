@@ -10,6 +10,7 @@ Each optimizer is a short chain of links from :mod:`optlib.transforms`::
     NAdam:   AddDecayedWeights, ScaleByNadam, ScaleByLearningRate (decoupled: decay after ScaleByNadam)
     RAdam:   AddDecayedWeights, ScaleByRadam, ScaleByLearningRate (decoupled: decay after ScaleByRadam)
     Lion:    ScaleByLion, AddDecayedWeights, ScaleByLearningRate
+    Adafactor: ScaleByFactoredRms, ClipByBlockRms, ScaleByRelativeStepSize
 
 and one step is :math:`\theta \leftarrow \theta - u`, where :math:`u` is the
 (sign-flipped, if ``maximize``) gradient passed through the chain.
@@ -28,18 +29,21 @@ optimizer uses the rate its scheduler set after ``t - 1`` calls of
 
 References: Polyak (1964); Sutskever et al. (2013); Duchi et al. (2011);
 Tieleman & Hinton (2012); Kingma & Ba (2015); Loshchilov & Hutter (2019); Dozat (2016);
-Liu et al. (2020); Chen et al. (2023).
+Liu et al. (2020); Chen et al. (2023); Shazeer & Stern (2018).
 """
 
 import numpy as np
 
 from optlib.transforms import (
     AddDecayedWeights,
+    ClipByBlockRms,
     ScaleByAdam,
+    ScaleByFactoredRms,
     ScaleByLearningRate,
     ScaleByLion,
     ScaleByNadam,
     ScaleByRadam,
+    ScaleByRelativeStepSize,
     ScaleByRms,
     ScaleBySumOfSquares,
     TraceMomentum,
@@ -618,3 +622,89 @@ class Lion(Optimizer):
         if np.any(weight_decay):
             links.append(AddDecayedWeights(weight_decay))
         super().__init__(links + [ScaleByLearningRate(lr)], maximize)
+
+
+class Adafactor(Optimizer):
+    r"""Adafactor (Shazeer & Stern, 2018), as ``torch.optim.Adafactor``.
+
+    .. math::
+        1 - \hat\beta_{2,t} &= t^{c}, \qquad
+        \hat V_t = \frac{R_t C_t}{\max(\mathrm{mean}(R_t), \epsilon_1)}
+        \ \text{(factored, see :class:`~optlib.transforms.ScaleByFactoredRms`)} \\
+        U_t &= \frac{g_t}{\sqrt{\max(\hat V_t, \epsilon_1^2)}}, \qquad
+        \hat U_t = \frac{U_t}{\max(1, \mathrm{RMS}(U_t)/d)} \\
+        \theta_t &= \theta_{t-1} - \eta\lambda\theta_{t-1}
+                   - \max(\epsilon_2, \mathrm{RMS}(\theta_{t-1}))\, \min(\eta, t^{-1/2})\, \hat U_t
+
+    for the steps :math:`t = 1, 2, \ldots` (torch's ``state["step"]``) from the start
+    :math:`\theta_0`, with :math:`g_t = \nabla L(\theta_{t-1})` and zero initial factors.
+    Parameters of two or more axes keep the row means :math:`R_t` and column means :math:`C_t`
+    of the squared gradients over their last two axes (:math:`n + m` numbers per
+    :math:`n \times m` matrix, where Adam keeps :math:`2nm`); vectors keep the full average.
+    There is no first moment. The step is *relative*: a fraction :math:`\min(\eta, t^{-1/2})`
+    of the parameters' root mean square, and every step's RMS is at most :math:`d` times that.
+
+    Args:
+        lr: :math:`\eta` (default 1e-2): the cap of the relative step and the decay's rate; a
+            number, an array or a schedule.
+        beta2_decay: :math:`c \le 0` (default -0.8): :math:`\hat\beta_{2,t} = 1 - t^{c}`, so the
+            average forgets less and less (0.43 at :math:`t = 2`, 0.84 at 10, 0.975 at 100).
+        eps: :math:`(\epsilon_1, \epsilon_2)` (default (None, 1e-3)); :math:`\epsilon_1` ``None``
+            is the machine epsilon of the parameters' dtype (float32: 1.2e-7), :math:`\epsilon_2`
+            the floor of the parameters' RMS, so that parameters at 0 can move.
+        d: clipping threshold :math:`d \ge 1` (default 1).
+        weight_decay: decoupled decay :math:`\lambda` (default 0), multiplied by :math:`\eta`.
+        maximize: ascend instead of descend.
+
+    Where they differ: the paper's relative step uses the constant 0.01 for torch's :math:`\eta`
+    (torch's default reproduces it), adds :math:`\epsilon_1` (1e-30) to the squared gradients
+    inside :math:`R_t, C_t` where torch clamps :math:`\hat V_t` and its normaliser instead, and
+    uses row and column sums where torch uses means (the same :math:`\hat V_t`); the paper has
+    no weight decay. optax's ``adafactor`` (``decay_rate=0.8``, ``clipping_threshold=1.0``,
+    ``multiply_by_parameter_scale=True``, ``eps=1e-30``) follows the paper's :math:`\epsilon_1`
+    placement, factors the two *largest* axes and only where both have at least 128 entries
+    (``min_dim_size_to_factor``), has no relative step :math:`\min(\eta, t^{-1/2})` (its
+    ``learning_rate`` is None by default: no rate at all, or a given rate or schedule), adds its
+    ``weight_decay_rate`` without multiplying it by a rate, and offers a first moment
+    (``momentum``). The RMS of the parameters and of the update run
+    over the whole tensor (all its axes, one per configuration of a grid); the factoring is
+    over the last two axes, leading axes a batch of matrices. The state holds ``step``,
+    ``row_var`` and ``col_var`` (a vector: ``variance``), and, derived, ``variance_estimate``.
+
+    Example:
+        >>> import numpy as np
+        >>> opt = Adafactor()
+        >>> theta = np.array([[1.0, -1.0], [2.0, -2.0]])  # RMS 1.58
+        >>> opt.step(theta, np.array([[0.1, 0.1], [4.0, 4.0]])).round(4)  # rank one: U = sign(g)
+        array([[ 0.9842, -1.0158],
+               [ 1.9842, -2.0158]])
+
+    References: Shazeer & Stern (2018), Adafactor: adaptive learning rates with sublinear memory
+    cost, ICML.
+    """
+
+    def __init__(self, lr=1e-2, beta2_decay=-0.8, eps=(None, 1e-3), d=1.0, weight_decay=0.0, maximize=False):
+        if not callable(lr):
+            lr = _hyper(lr, "learning rate")
+            _check((0 <= np.asarray(lr)) & np.isfinite(lr), "Learning rate should be >= 0 but is", lr)
+        beta2_decay, d = _hyper(beta2_decay, "beta2_decay"), _hyper(d, "d")
+        weight_decay = _hyper(weight_decay, "weight_decay")
+        try:
+            if isinstance(eps, str) or len(eps) != 2:
+                raise TypeError
+        except TypeError:
+            raise ValueError(f"Invalid eps: {eps!r} (a pair (epsilon1 or None, epsilon2) is expected)") from None
+        eps1 = None if eps[0] is None else _hyper(eps[0], "epsilon1")
+        eps2 = _hyper(eps[1], "epsilon2")
+        _check((np.asarray(beta2_decay) <= 0) & np.isfinite(beta2_decay), "beta2_decay should be <= 0 but is",
+               beta2_decay)
+        if eps1 is not None:
+            _check((0 <= np.asarray(eps1)) & np.isfinite(eps1), "epsilon1 should be >= 0 but is", eps1)
+        _check((0 <= np.asarray(eps2)) & np.isfinite(eps2), "epsilon2 should be >= 0 but is", eps2)
+        _check((1 <= np.asarray(d)) & np.isfinite(d), "Clipping threshold d should be >= 1 but is", d)
+        _check((0 <= np.asarray(weight_decay)) & np.isfinite(weight_decay), "weight_decay should be >= 0 but is",
+               weight_decay)
+        self.hyperparameters = dict(lr=lr, beta2_decay=beta2_decay, eps=(eps1, eps2), d=d,
+                                    weight_decay=weight_decay, maximize=maximize)
+        super().__init__([ScaleByFactoredRms(beta2_decay, eps1), ClipByBlockRms(d),
+                          ScaleByRelativeStepSize(lr, eps2, weight_decay)], maximize)

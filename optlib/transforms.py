@@ -390,6 +390,135 @@ class ScaleByLion(Link):
         np.sign(c, out=u)
 
 
+def lerp_(start, end, weight):
+    """``start += weight * (end - start)`` in place, rounded as ``torch.lerp_`` rounds it on the CPU.
+
+    Torch computes ``start + weight * (end - start)`` for ``weight < 0.5`` and
+    ``end - (end - start) * (1 - weight)`` otherwise, so that ``weight = 1`` gives ``end`` exactly.
+    """
+    weight = np.asarray(weight, start.dtype)  # torch casts the weight, then takes 1 - weight in the dtype
+    low = start + weight * (end - start)
+    high = end - (end - start) * (1 - weight)
+    start[...] = np.where(weight < 0.5, low, high)
+
+
+def mean_over(x, axes):
+    """The mean of ``x`` over ``axes`` (kept), summed in the same order whatever the leading axes.
+
+    NumPy's summation order depends on the array's layout, so the mean of one matrix and the mean
+    of the same matrix inside a grid could differ in the last bit: the axes are moved to the end
+    and flattened, and each row is summed alone, as a single matrix is.
+    """
+    axes = tuple(sorted(a % x.ndim for a in axes))
+    kept = tuple(1 if a in axes else n for a, n in enumerate(x.shape))
+    rows = np.moveaxis(x, axes, tuple(range(x.ndim - len(axes), x.ndim)))
+    rows = np.ascontiguousarray(rows).reshape(rows.shape[:x.ndim - len(axes)] + (-1,))
+    return np.mean(rows, axis=-1).reshape(kept)
+
+
+def block_rms(x, ndim):
+    """The root mean square of ``x`` over its last ``ndim`` axes (kept), one per configuration of a grid."""
+    return np.sqrt(mean_over(np.square(x), range(-ndim, 0)))
+
+
+class ScaleByFactoredRms(Link):
+    r"""Adafactor's factored second moment (Shazeer & Stern, 2018), as ``torch.optim.Adafactor``.
+
+    With :math:`1 - \hat\beta_{2,t} = t^{c}` (``beta2_decay`` :math:`c`, -0.8), for a parameter
+    of two or more axes, of shape :math:`(\ldots, n, m)`:
+
+    .. math::
+        R_t = \hat\beta_{2,t} R_{t-1} + (1 - \hat\beta_{2,t})\, \mathrm{mean}_j\, u_{t,ij}^2, \qquad
+        C_t = \hat\beta_{2,t} C_{t-1} + (1 - \hat\beta_{2,t})\, \mathrm{mean}_i\, u_{t,ij}^2,
+
+        \hat V_t = \frac{R_t C_t}{\max(\mathrm{mean}_i R_{t,i},\ \epsilon_1)}, \qquad
+        u_t \leftarrow \frac{u_t}{\sqrt{\max(\hat V_t, \epsilon_1^2)}}
+
+    (:math:`R_t` of shape :math:`(\ldots, n, 1)` and :math:`C_t` of shape :math:`(\ldots, 1, m)`:
+    :math:`n + m` numbers per matrix instead of :math:`nm`, the rank-one fit of the squared
+    gradients' average; leading axes are a batch of matrices). A vector keeps the full
+    :math:`\hat V_t = \hat\beta_{2,t} \hat V_{t-1} + (1 - \hat\beta_{2,t}) u_t^2`. At :math:`t = 1`,
+    :math:`1 - \hat\beta_{2,1} = 1`: no bias correction is needed. :math:`\epsilon_1` ``None``
+    is the machine epsilon of the parameters' dtype, as in torch. The state keeps ``row_var``
+    and ``col_var`` (or ``variance``); ``variance_estimate`` (:math:`\hat V_t`) is derived.
+    """
+
+    def __init__(self, beta2_decay, eps1):
+        self.beta2_decay, self.eps1 = beta2_decay, eps1
+
+    def factored(self):
+        return getattr(self, "param_ndim", len(self.shape)) >= 2
+
+    def init(self, shape, dtype):
+        self.shape, self.dtype = shape, dtype
+        if self.factored():
+            self.state = {"row_var": np.zeros(shape[:-1] + (1,), dtype),
+                          "col_var": np.zeros(shape[:-2] + (1,) + shape[-1:], dtype)}
+        else:
+            self.state = {"variance": np.zeros(shape, dtype)}
+
+    def epsilon1(self, dtype):
+        return np.finfo(dtype).eps if self.eps1 is None else self.eps1
+
+    def estimate(self, dtype):
+        if not self.factored():
+            return self.state["variance"].copy()
+        row, col = self.state["row_var"], self.state["col_var"]
+        return row * col / np.maximum(mean_over(row, [-2]), as_dtype(self.epsilon1(dtype), dtype))
+
+    def update(self, u, params, t):
+        weight = power(t, self.beta2_decay)  # 1 - beta2_hat_t = t^c
+        square = u * u
+        if self.factored():
+            lerp_(self.state["row_var"], mean_over(square, [-1]), weight)
+            lerp_(self.state["col_var"], mean_over(square, [-2]), weight)
+        else:
+            lerp_(self.state["variance"], square, weight)
+        eps1 = as_dtype(self.epsilon1(u.dtype), u.dtype)
+        u /= np.sqrt(np.maximum(self.estimate(u.dtype), eps1 * eps1))
+
+    def derived(self, t):
+        return {"variance_estimate": self.estimate(self.dtype)} if t else {}
+
+
+class ClipByBlockRms(Link):
+    r"""Adafactor's update clipping: :math:`u \leftarrow u / \max(1, \mathrm{RMS}(u) / d)`.
+
+    The root mean square is over the whole parameter tensor (its own axes: one per
+    configuration of a grid), as in torch and the paper.
+    """
+
+    def __init__(self, d):
+        self.d = d
+
+    def update(self, u, params, t):
+        u /= np.maximum(1.0, block_rms(u, self.param_ndim) / as_dtype(self.d, u.dtype))
+
+
+class ScaleByRelativeStepSize(Link):
+    r"""Adafactor's relative step, as ``torch.optim.Adafactor``.
+
+    .. math::
+        u \leftarrow \max(\epsilon_2, \mathrm{RMS}(\theta_{t-1}))\, \min(\eta_t, 1/\sqrt t)\, u
+                     + \eta_t \lambda \theta_{t-1}
+
+    The step is relative to the parameters' size (their root mean square over the tensor,
+    floored at :math:`\epsilon_2`), the rate :math:`\min(\eta_t, 1/\sqrt t)` with torch's
+    cap :math:`\eta_t` (``lr``, or ``lr(t)`` for a schedule; the paper's constant 0.01), and the
+    decoupled decay :math:`\lambda` is multiplied by :math:`\eta_t`, not by the relative step.
+    """
+
+    def __init__(self, lr, eps2, weight_decay):
+        self.lr, self.eps2, self.weight_decay = lr, eps2, weight_decay
+
+    def update(self, u, params, t):
+        lr = self.lr(t) if callable(self.lr) else self.lr
+        scale = np.maximum(as_dtype(self.eps2, u.dtype), block_rms(params, self.param_ndim).astype(u.dtype))
+        u *= scale * as_dtype(np.minimum(lr, 1 / np.sqrt(t)), u.dtype)
+        if np.any(self.weight_decay):
+            u += as_dtype(lr * np.asarray(self.weight_decay), u.dtype) * params
+
+
 class ScaleByLearningRate(Link):
     r"""Multiply by the learning rate: :math:`u \leftarrow \eta_t u`.
 

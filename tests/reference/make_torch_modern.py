@@ -50,6 +50,17 @@ TABLE = [
     ("RAdam", "maximize", dict(lr=0.05, maximize=True), (5,)),
     ("RAdam", "all", dict(lr=0.05, betas=(0.85, 0.9), eps=1e-4, weight_decay=0.2, decoupled_weight_decay=True,
                           maximize=True), (2, 3)),
+    ("Adafactor", "defaults", dict(), (3, 4)),
+    ("Adafactor", "vector", dict(), (5,)),
+    ("Adafactor", "batch_of_matrices", dict(lr=0.05), (2, 3, 4)),
+    ("Adafactor", "relative_step", dict(lr=0.5), (4, 3)),  # 1/sqrt(t) < lr from t = 5
+    ("Adafactor", "beta2_decay", dict(lr=0.05, beta2_decay=-0.5), (3, 4)),
+    ("Adafactor", "eps", dict(lr=0.05, eps=(1e-2, 2.0)), (3, 4)),  # eps1 clamps, eps2 floors RMS(theta)
+    ("Adafactor", "d", dict(lr=0.05, d=1.2), (3, 4)),
+    ("Adafactor", "weight_decay", dict(lr=0.05, weight_decay=0.5), (3, 4)),
+    ("Adafactor", "maximize", dict(lr=0.05, maximize=True), (5,)),
+    ("Adafactor", "all", dict(lr=0.3, beta2_decay=-0.6, eps=(1e-3, 0.5), d=1.5, weight_decay=0.2, maximize=True),
+     (3, 2)),
 ]
 
 def trajectory(torch, optimizer, kwargs, theta0, A, b, dtype):
