@@ -519,6 +519,89 @@ class ScaleByRelativeStepSize(Link):
             u += as_dtype(lr * np.asarray(self.weight_decay), u.dtype) * params
 
 
+class TraceEma(Link):
+    r"""An exponential moving average of the updates, as torch's Muon keeps its momentum buffer.
+
+    .. math::
+        B_t = \mu B_{t-1} + (1 - \mu) u_t, \qquad
+        u_t \leftarrow B_t \ \text{or, with Nesterov,}\ (1 - \mu) u_t + \mu B_t
+
+    with :math:`B_0 = 0` and no bias correction (optax's ``ema(debias=False)``), computed with
+    torch's ``lerp`` roundings. Unlike :class:`TraceMomentum` (torch's SGD), the gradient enters
+    with weight :math:`1 - \mu`; an orthogonalisation after it does not see the scale. The state
+    keeps ``momentum_buffer``.
+    """
+
+    def __init__(self, momentum, nesterov=True):
+        self.momentum, self.nesterov = momentum, nesterov
+
+    def init(self, shape, dtype):
+        self.state = {"momentum_buffer": np.zeros(shape, dtype)}
+
+    def update(self, u, params, t):
+        buffer = self.state["momentum_buffer"]
+        lerp_(buffer, u, 1 - np.asarray(self.momentum, np.float64))  # torch: buf.lerp_(grad, 1 - momentum)
+        if self.nesterov:
+            lerp_(u, buffer, self.momentum)  # torch: grad.lerp(buf, momentum)
+        else:
+            u[...] = buffer
+
+
+class Orthogonalize(Link):
+    r"""Muon's orthogonalisation: :math:`u \leftarrow \mathrm{NS}^{(a,b,c)}_k(u)`.
+
+    :func:`optlib.orthogonalize.newton_schulz` on the last two axes (leading axes are a batch
+    of matrices), in the parameters' dtype (or, with ``rounding``, torch's bfloat16 emulated
+    in float32). Parameters of fewer than two axes are refused, with
+    their shape, as torch refuses every parameter that is not a matrix.
+    """
+
+    def __init__(self, ns_coefficients, ns_steps, eps, rounding=None):
+        self.ns_coefficients, self.ns_steps, self.eps = ns_coefficients, ns_steps, eps
+        self.rounding = rounding  # e.g. orthogonalize.round_to_bfloat16: torch's own bfloat16 iteration
+
+    def init(self, shape, dtype):
+        ndim = getattr(self, "param_ndim", len(shape))
+        if ndim < 2:
+            own = tuple(shape[len(shape) - ndim:]) if ndim else ()
+            raise ValueError(f"Muon only supports parameters of two or more axes (matrices; torch: exactly two), "
+                             f"got a parameter of shape {own}")
+        self.state = {}
+
+    def update(self, u, params, t):
+        from optlib.orthogonalize import newton_schulz
+
+        # with a rounding, sum in float64 before each rounding: the same on every CPU (newton_schulz)
+        G = u if self.rounding is None else u.astype(np.float64)
+        u[...] = newton_schulz(G, self.ns_coefficients, self.ns_steps, self.eps, self.rounding)
+
+
+class ScaleByMatrixShape(Link):
+    r"""Muon's learning-rate adjustment for an :math:`A \times B` matrix: :math:`u \leftarrow s\,u`.
+
+    ``adjust_lr_fn`` ``None`` or ``"original"`` (Keller Jordan's): :math:`s = \sqrt{\max(1, A/B)}`;
+    ``"match_rms_adamw"`` (Moonshot's, Liu et al. 2025): :math:`s = 0.2\sqrt{\max(A, B)}`, which
+    gives the orthogonalised update about the RMS of AdamW's (0.2 to 0.4). :math:`A, B` are the
+    last two axes (torch: the parameter's two axes).
+    """
+
+    def __init__(self, adjust_lr_fn=None):
+        self.adjust_lr_fn = adjust_lr_fn
+
+    def ratio(self, shape):
+        rows, cols = shape[-2:]
+        if self.adjust_lr_fn in (None, "original"):
+            return float(np.sqrt(max(1, rows / cols)))
+        if self.adjust_lr_fn == "match_rms_adamw":
+            return 0.2 * float(np.sqrt(max(rows, cols)))
+        return 1.0
+
+    def update(self, u, params, t):
+        ratio = self.ratio(u.shape)
+        if ratio != 1.0:
+            u *= as_dtype(ratio, u.dtype)
+
+
 class ScaleByLearningRate(Link):
     r"""Multiply by the learning rate: :math:`u \leftarrow \eta_t u`.
 

@@ -4,14 +4,14 @@ The expected counts are those of torch's ``optimizer.state`` for one parameter t
 entries (without ``step``): SGD keeps nothing, or a momentum buffer; RMSprop its average of
 squares (and the average gradient when centered); Adam and AdamW two moments (three with
 amsgrad); Adagrad its sum; NAdam two moments and the scalar ``mu_product``; RAdam two moments; Lion
-one momentum (optax's ``mu``); Adafactor, for an n x m matrix, its row and column factors (n + m).
+one momentum (optax's ``mu``); Adafactor, for an n x m matrix, its row and column factors (n + m); Muon one momentum buffer.
 The chapters build their memory tables from these numbers.
 """
 
 import numpy as np
 import pytest
 
-from optlib import SGD, Adafactor, Adagrad, Adam, AdamW, Lion, NAdam, RAdam, RMSprop
+from optlib import SGD, Adafactor, Adagrad, Adam, AdamW, Lion, Muon, NAdam, RAdam, RMSprop
 
 SHAPE = (3, 4)
 N = 12
@@ -32,6 +32,8 @@ CASES = [
     (RAdam(), 2 * N),
     (Lion(), N),  # one momentum, half of Adam's state
     (Adafactor(), 3 + 4),  # row_var (3, 1) and col_var (1, 4) of the (3, 4) matrix: n + m
+    (Muon(), N),  # momentum_buffer
+    (Muon(nesterov=False, weight_decay=0), N),
 ]
 
 

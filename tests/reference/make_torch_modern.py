@@ -61,7 +61,24 @@ TABLE = [
     ("Adafactor", "maximize", dict(lr=0.05, maximize=True), (5,)),
     ("Adafactor", "all", dict(lr=0.3, beta2_decay=-0.6, eps=(1e-3, 0.5), d=1.5, weight_decay=0.2, maximize=True),
      (3, 2)),
+    # torch's Muon runs Newton-Schulz in bfloat16: optlib cannot equal it (the tests' bounds say by how much)
+    ("Muon", "defaults", dict(), (3, 5)),
+    ("Muon", "lr", dict(lr=0.02), (5, 3)),  # tall: iterated on the transpose
+    ("Muon", "square", dict(lr=0.02), (4, 4)),
+    ("Muon", "no_nesterov", dict(lr=0.02, nesterov=False), (3, 5)),
+    ("Muon", "momentum", dict(lr=0.02, momentum=0.5), (3, 5)),
+    ("Muon", "weight_decay", dict(lr=0.02, weight_decay=0.5), (5, 3)),
+    ("Muon", "no_weight_decay", dict(lr=0.02, weight_decay=0.0), (5, 3)),
+    ("Muon", "match_rms_adamw", dict(lr=0.02, adjust_lr_fn="match_rms_adamw"), (3, 5)),
+    ("Muon", "original", dict(lr=0.02, adjust_lr_fn="original"), (6, 2)),
+    ("Muon", "ns_steps", dict(lr=0.02, ns_steps=3), (3, 5)),
+    ("Muon", "cubic", dict(lr=0.02, ns_coefficients=(1.5, -0.5, 0.0), ns_steps=10), (3, 5)),
+    ("Muon", "eps", dict(lr=0.02, eps=1e-2), (3, 5)),
+    ("Muon", "all", dict(lr=0.05, weight_decay=0.2, momentum=0.8, nesterov=False, ns_coefficients=(3.0, -3.2, 1.2),
+                         eps=1e-5, ns_steps=6, adjust_lr_fn="match_rms_adamw"), (4, 2)),
 ]
+NS_SHAPES = [(4, 3), (3, 7), (8, 8), (16, 5), (2, 2)]  # newton_schulz alone, on seeded matrices
+NS_SEED = 300
 
 def trajectory(torch, optimizer, kwargs, theta0, A, b, dtype):
     """``make_torch_reference.trajectory`` with torch's default dtype set to ``dtype`` for the run."""
@@ -73,12 +90,36 @@ def trajectory(torch, optimizer, kwargs, theta0, A, b, dtype):
         torch.set_default_dtype(torch.float32)
 
 
+def newton_schulz_cases(torch):
+    """torch's ``_zeropower_via_newtonschulz`` (bfloat16) at its defaults on seeded matrices of ``NS_SHAPES``.
+
+    ``ns/<i>/G`` (float64, singular values spread over three decades) and ``ns/<i>/torch`` (the
+    bfloat16 result, exactly, as float32) for the tests of ``optlib.orthogonalize``.
+    """
+    from torch.optim._muon import DEFAULT_A, DEFAULT_B, DEFAULT_C, DEFAULT_NS_STEPS, EPS, _zeropower_via_newtonschulz
+
+    rng, arrays = np.random.default_rng(NS_SEED), {}
+    for i, shape in enumerate(NS_SHAPES):
+        U, _ = np.linalg.qr(rng.normal(size=(shape[0], shape[0])))
+        V, _ = np.linalg.qr(rng.normal(size=(shape[1], shape[1])))
+        k = min(shape)
+        S = np.zeros(shape)
+        S[range(k), range(k)] = np.logspace(0, -3, k)  # condition number 1000
+        G = 5.0 * U @ S @ V.T
+        out = _zeropower_via_newtonschulz(torch.tensor(G, dtype=torch.float32), (DEFAULT_A, DEFAULT_B, DEFAULT_C),
+                                          DEFAULT_NS_STEPS, EPS)
+        assert out.dtype == torch.bfloat16
+        arrays[f"ns/{i}/G"], arrays[f"ns/{i}/torch"] = G, out.float().numpy()
+    return arrays
+
+
 def main():
     import torch
 
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
     arrays, configs = record(torch, TABLE, trajectory, first_seed=100)
+    arrays.update(newton_schulz_cases(torch))
     meta = dict(torch=torch.__version__, numpy=np.__version__, steps=STEPS, foreach=False,
                 default_dtype="the parameters' dtype")
     np.savez_compressed(OUT, configs=np.array(json.dumps(configs)), meta=np.array(json.dumps(meta)),
