@@ -794,6 +794,8 @@ class Muon(Optimizer):
         except TypeError:
             raise ValueError(f"Coefficients must be a tuple of exactly 3 values, got {ns_coefficients!r}") from None
         ns_coefficients = tuple(_hyper(v, "ns_coefficients") for v in ns_coefficients)
+        if any(np.ndim(v) for v in ns_coefficients):
+            raise ValueError(f"Invalid ns_coefficients: {ns_coefficients!r} (three numbers are expected)")
         if isinstance(ns_steps, (bool, np.bool_)) or not isinstance(ns_steps, (int, np.integer)) or ns_steps < 0:
             raise ValueError(f"Invalid ns_steps: {ns_steps!r} (a whole number >= 0 is expected)")
         if ns_steps >= 100:

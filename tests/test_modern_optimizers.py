@@ -568,6 +568,16 @@ BAD_ARGUMENTS = [
     (Adafactor, dict(eps=1e-3), "Invalid eps: 0.001"),
     (Adafactor, dict(d=0.5), "Clipping threshold d should be >= 1 but is: 0.5"),
     (Adafactor, dict(weight_decay=-0.1), "weight_decay should be >= 0 but is: -0.1"),
+    (Muon, dict(lr=-1e-3), "Learning rate should be >= 0 but is: -0.001"),
+    (Muon, dict(momentum=np.array([0.9, -0.95])), "momentum should be >= 0 but is: -0.95"),
+    (Muon, dict(weight_decay=-0.1), "weight decay should be >= 0 but is: -0.1"),
+    (Muon, dict(eps=-1e-7), "eps should be >= 0 but is: -1e-07"),
+    (Muon, dict(adjust_lr_fn="spectral"), "Adjust learning rate function spectral is not supported"),
+    (Muon, dict(ns_coefficients=(3.4445, -4.775)), "Coefficients must be a tuple of exactly 3 values"),
+    (Muon, dict(ns_coefficients=(np.ones(2), 0.0, 0.0)), "Invalid ns_coefficients"),
+    (Muon, dict(ns_steps=100), "Number of steps must be less than 100 for computational efficiency, got 100"),
+    (Muon, dict(ns_steps=2.5), "Invalid ns_steps: 2.5"),
+    (Muon, dict(ns_steps=-1), "Invalid ns_steps: -1"),
 ]
 
 
@@ -575,6 +585,27 @@ BAD_ARGUMENTS = [
 def test_bad_hyperparameter_raises(cls, kwargs, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         cls(**kwargs)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_arguments_untouched_dtype_kept_and_reset_starts_afresh(name, dtype):
+    opt = OPTIMIZERS[name](lr=0.05)
+    theta0 = np.linspace(-1, 1, 12).reshape(3, 4).astype(dtype)
+    grads = [(np.cos(k * theta0) + 0.1 * k).astype(dtype) for k in range(1, 6)]
+    copies = [theta0.copy()] + [g.copy() for g in grads]
+    first = theta0
+    for g in grads:
+        first = opt.step(first, g)
+        assert first.dtype == dtype and first.shape == (3, 4)
+    for original, kept in zip([theta0] + grads, copies):
+        np.testing.assert_array_equal(original, kept)
+    opt.reset()
+    assert opt.state == {"step": 0} and opt.state_size() == 0
+    again = theta0
+    for g in grads:
+        again = opt.step(again, g)
+    np.testing.assert_array_equal(again, first)
 
 
 @pytest.mark.parametrize("cls", [NAdam, RAdam])
