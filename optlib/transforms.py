@@ -15,7 +15,9 @@ Links work in place on ``u`` and their own state. ``TraceMomentum``,
 momentum or Adam step costs one scratch buffer (``u``) besides the returned
 parameters (``benchmarks/bench_optimizers.py`` measures it). ``AddDecayedWeights``,
 ``ScaleByRms`` and ``ScaleBySumOfSquares`` make one or two short-lived temporaries of
-the parameters' size: simpler code, at a cost the benchmark prints for the first two.
+the parameters' size: simpler code, at a cost the benchmark prints for the first two. The links
+of issue 15 (NAdam, RAdam, Lion, Adafactor, Muon) are written plainly too: a step's peak is 2 to 5
+parameter arrays (``benchmarks/bench_modern.py``; Adam's is 2).
 A learning-rate schedule (:mod:`optlib.schedules`) adds one scalar per step
 (``benchmarks/bench_schedules.py``).
 
