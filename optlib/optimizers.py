@@ -547,8 +547,9 @@ class RAdam(Optimizer):
     Where they differ: torch adds :math:`\epsilon` to the uncorrected :math:`\sqrt{v_t}`
     (the paper's Algorithm 2 has no :math:`\epsilon`; Adam's :math:`\sqrt{\hat v_t} + \epsilon`
     would be :math:`\epsilon\sqrt{1-\beta_2^t}` here). The paper switches at
-    :math:`\rho_t > 4`; torch, optax (``radam``, ``threshold=5.0``) and the authors' code at
-    :math:`\rho_t > 5`. optax adds :math:`\epsilon` to :math:`\sqrt{\hat v_t}`, as Adam does. The
+    :math:`\rho_t > 4`, torch at :math:`\rho_t > 5`, optax (``radam``, ``threshold=5.0``) and the
+    authors' code at :math:`\rho_t \ge 5`. optax adds :math:`\epsilon` to :math:`\sqrt{\hat v_t}`,
+    as Adam does. The
     state holds ``step``, ``m``, ``v`` and, derived, ``m_hat``, ``v_hat``, ``rho_t`` and
     ``rectification`` (:math:`r_t`, or 0 while :math:`\rho_t \le 5`).
 
@@ -758,9 +759,14 @@ class Muon(Optimizer):
     ``tests/test_modern_optimizers.py`` states both measurements. torch's documentation writes :math:`B_t = \mu B_{t-1} + g_t`
     and :math:`g_t + \mu B_t`; its code (followed here) uses the averages above, which differ by
     the factor :math:`1 - \mu` that the normalisation removes (except against ``eps``). Keller
-    Jordan's reference code is the same average with Nesterov; optax's ``contrib.muon`` uses the
-    same coefficients, but :math:`B_t = \mu B_{t-1} + g_t` and its own shape scaling. The state
-    holds ``step`` and ``momentum_buffer``.
+    Jordan's reference code is the same average with Nesterov. optax's ``contrib.muon`` has the
+    same coefficients and the same average, but bias-corrects it as Adam does (its Nesterov form
+    is NAdam's with a constant :math:`\mu`), iterates in the parameters' dtype, and defaults to
+    ``beta=0.95``, ``eps=1e-8``, no weight decay, and the scaling :math:`\sqrt{\max(1,
+    \text{fan\_out}/\text{fan\_in})}` (or ``consistent_rms`` :math:`\cdot\sqrt{\max(\text{fan\_in},
+    \text{fan\_out})}`); it sends parameters that are not matrices to Adam. The paper (Jordan
+    et al., 2024, a blog post) gives the same iteration. The state holds ``step`` and
+    ``momentum_buffer``.
 
     Example:
         >>> import numpy as np
