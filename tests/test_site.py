@@ -24,7 +24,7 @@ from urllib.parse import urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ["sgd", "momentum", "rmsprop", "adam", "adamw", "schedules", "playground"]
+CHAPTERS = ["sgd", "momentum", "rmsprop", "adam", "adamw", "schedules", "modern", "playground"]
 PAGES = ["intro", *CHAPTERS, "glossary", "api", "bibliography"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
