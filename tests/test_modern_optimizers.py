@@ -631,3 +631,13 @@ def test_defaults_are_torchs(name):
     for arg in shared:
         value = ours[arg].default
         assert (list(value) if isinstance(value, tuple) else value) == defaults[arg], arg
+
+
+def test_lion_defaults_are_optaxs():
+    # optax.lion's signature, recorded by reference/make_optax_lion.py in the fixture's meta
+    import inspect
+
+    recorded = json.loads(str(OPTAX["meta"]))["lion_defaults"]
+    assert recorded == {"b1": 0.9, "b2": 0.99, "weight_decay": 1e-3}
+    ours = inspect.signature(Lion).parameters
+    assert {k: ours[k].default for k in recorded} == recorded

@@ -13,6 +13,7 @@ of the shared environment::
 The configurations use optlib's argument names (``lr`` is optax's ``learning_rate``).
 """
 
+import inspect
 import json
 import pathlib
 import sys
@@ -63,7 +64,11 @@ def main():
             arrays[f"{name}/params"], arrays[f"{name}/grads"] = params, grads
             configs.append(dict(name=name, optimizer="Lion", kwargs=kwargs, dtype=dtype, shape=list(shape),
                                 seed=seed))
-    meta = dict(optax=optax.__version__, jax=jax.__version__, numpy=np.__version__, steps=STEPS)
+    signature = inspect.signature(optax.lion)  # optax's defaults, for test_lion_defaults_are_optaxs
+    defaults = {k: p.default for k, p in signature.parameters.items()
+                if p.default is not inspect.Parameter.empty and isinstance(p.default, (int, float))}
+    meta = dict(optax=optax.__version__, jax=jax.__version__, numpy=np.__version__, steps=STEPS,
+                lion_defaults=defaults)
     np.savez_compressed(OUT, configs=np.array(json.dumps(configs)), meta=np.array(json.dumps(meta)), **arrays)
     print(f"wrote {len(configs)} trajectories of {STEPS} steps to {OUT} ({meta})")
 
