@@ -37,3 +37,17 @@ def test_comparison_marks_the_chosen_rate_and_the_mean_error():
     star = fig.axes[0].get_lines()[1]
     assert star.get_xdata()[0] == 0.1 and star.get_ydata()[0] == 0.2
     assert np.allclose(fig.axes[1].get_lines()[1].get_ydata(), 3.0)
+
+
+def test_newton_schulz_explorer_draws_the_iterated_polynomial():
+    from optlib.widgets.modern import POLYNOMIALS, newton_schulz_explorer
+
+    e = newton_schulz_explorer(n_values=8)
+    for name, coefficients in POLYNOMIALS.items():
+        e.update(polynomial=name, steps=3)
+        curve, dots = e.animated
+        assert np.allclose(curve.get_ydata(), theory.quintic(curve.get_xdata(), coefficients, 3))
+        assert np.allclose(dots.get_ydata(), theory.quintic(np.geomspace(1e-3, 1, 8), coefficients, 3))
+    e.update(polynomial="Muon's quintic (3.4445, -4.775, 2.0315)", steps=10)
+    lo, hi = theory.newton_schulz_attractor()
+    assert np.all((e.animated[1].get_ydata() >= lo - 1e-12) & (e.animated[1].get_ydata() <= hi + 1e-12))
