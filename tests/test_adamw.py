@@ -1,6 +1,5 @@
 """The AdamW chapter's explorer: the facts it shows hold for the runs it draws."""
 
-import time
 
 import numpy as np
 
@@ -53,18 +52,6 @@ def test_explorer_draws_the_precomputed_runs():
     explorer.update(lam=0.1, sigma1=1.0, sigma2=10.0)
     line = next(a for a in explorer.animated if a.get_label() == "AdamW")
     np.testing.assert_allclose(line.get_ydata(), MEAN["AdamW"][:, LAMBDAS.index(0.1), SIGMAS.index(1.0)])
-
-
-def test_explorer_latency():
-    explorer = decay_explorer()
-    explorer.png()
-    times = []
-    for lam in LAMBDAS:
-        start = time.perf_counter()
-        explorer.update(lam=lam)
-        explorer.png()
-        times.append(time.perf_counter() - start)
-    assert np.median(times) < 0.25  # generous for CI; about 20 ms on a laptop
 
 
 def test_optlib_defaults_are_torchs():
