@@ -13,7 +13,8 @@ with matrix products only. The classical cubic :math:`(a, b, c) = (3/2, -1/2, 0)
 exactly 1 but slowly near 0; Keller Jordan's quintic :math:`(3.4445, -4.7750, 2.0315)` (torch's
 default) has slope :math:`a = 3.4445` at 0, so five steps lift a singular value of 1e-3 (of the
 Frobenius norm) to 0.47, and it does *not* converge to 1: the singular values end in an interval around 1
-(:func:`quintic_interval`), which Muon's authors found does not hurt training.
+(:func:`optlib.theory.newton_schulz_interval`, exact from the polynomial's critical points;
+:func:`optlib.theory.quintic` iterates it), which Muon's authors found does not hurt training.
 
 References: Jordan et al. (2024), Muon: an optimizer for hidden layers in neural networks
 (kellerjordan.github.io/posts/muon); Bernstein & Newhouse (2024), Old optimizer, new norm.
@@ -102,40 +103,3 @@ def newton_schulz(G, coefficients=NS_COEFFICIENTS, steps=NS_STEPS, eps=1e-7, rou
     if tall:
         X = np.swapaxes(X, -1, -2)
     return np.ascontiguousarray(X)
-
-
-def quintic(x, coefficients=NS_COEFFICIENTS):
-    r"""One step of the iteration on a singular value: :math:`p(x) = ax + bx^3 + cx^5`."""
-    a, b, c = coefficients
-    x = np.asarray(x, dtype=np.float64)
-    return a * x + b * x**3 + c * x**5
-
-
-def quintic_iterate(x, coefficients=NS_COEFFICIENTS, steps=NS_STEPS):
-    r"""The singular value :math:`x \in [0, 1]` after ``steps`` steps: :math:`p^{\circ k}(x)`.
-
-    Example:
-        >>> quintic_iterate([0.001, 0.1, 1.0]).round(3)
-        array([0.471, 0.712, 0.696])
-    """
-    x = np.asarray(x, dtype=np.float64)
-    for _ in range(steps):
-        x = quintic(x, coefficients)
-    return x
-
-
-def quintic_interval(x_min, coefficients=NS_COEFFICIENTS, steps=NS_STEPS, points=200001):
-    r"""The interval that ``steps`` steps map :math:`[x_{\min}, 1]` into: ``(lowest, highest)``.
-
-    Every singular value of ``newton_schulz(G)`` lies in it when every singular value of
-    :math:`G / \lVert G\rVert_F` is at least :math:`x_{\min}` (they are at most 1). Computed on a
-    grid of ``points`` values spaced evenly in :math:`\log x`, so an interval of a few 1e-5 wider
-    is a safe bound (the map's slope times the spacing).
-
-    Example:
-        >>> [round(v, 3) for v in quintic_interval(1e-3)]  # from 1e-2 on: (0.682, 1.134)
-        [0.471, 1.202]
-    """
-    x = np.logspace(np.log10(x_min), 0.0, points)
-    y = quintic_iterate(x, coefficients, steps)
-    return float(y.min()), float(y.max())

@@ -40,7 +40,7 @@ def as_dtype(h, dtype):
 
 
 def power(x, t):
-    """``x ** t`` for hyperparameters (numbers or small arrays) by the C library's ``pow``.
+    r"""``x ** t`` for hyperparameters (numbers or small arrays) by the C library's ``pow``.
 
     Python's ``float ** float`` and torch (whose optimizers compute ``beta ** step`` on Python
     floats) round it correctly to within half an ulp; NumPy's vectorised power may differ in the

@@ -23,7 +23,8 @@ import pytest
 
 from optlib import schedules
 from optlib.optimizers import Adafactor, Lion, Muon, NAdam, Optimizer, RAdam
-from optlib.orthogonalize import newton_schulz, quintic_interval, quintic_iterate, round_to_bfloat16
+from optlib.orthogonalize import newton_schulz, round_to_bfloat16
+from optlib.theory import newton_schulz_interval, quintic
 from optlib.transforms import (AddDecayedWeights, ClipByBlockRms, Orthogonalize, ScaleByFactoredRms,
                                ScaleByLearningRate, ScaleByLion, ScaleByMatrixShape, ScaleByNadam, ScaleByRadam,
                                ScaleByRelativeStepSize, TraceEma)
@@ -290,9 +291,9 @@ def test_newton_schulz_maps_each_singular_value_by_the_quintic():
         sigma = np.linalg.svd(G, compute_uv=False)
         x = sigma / np.linalg.norm(G)
         out = np.linalg.svd(newton_schulz(G), compute_uv=False)
-        np.testing.assert_allclose(np.sort(out), np.sort(quintic_iterate(x)), rtol=1e-10)
-        low, high = quintic_interval(x.min())
-        assert low - 1e-4 <= out.min() and out.max() <= high + 1e-4  # grid spacing of quintic_interval
+        np.testing.assert_allclose(np.sort(out), np.sort(quintic(x, steps=5)), rtol=1e-10)
+        low, high = newton_schulz_interval(steps=5, s_min=x.min())  # exact image of [x_min, 1]
+        assert low - 1e-12 <= out.min() and out.max() <= high + 1e-12
         assert 0.4 < out.min() and out.max() < 1.25  # x down to 1e-3 of the norm: all near 1
 
 
@@ -305,10 +306,10 @@ def test_newton_schulz_keeps_the_singular_vectors():
 
 
 def test_the_quintic_interval_from_one_percent_is_about_0_68_to_1_13():
-    low, high = quintic_interval(1e-2)
+    low, high = newton_schulz_interval(steps=5, s_min=1e-2)
     assert 0.68 < low < 0.69 and 1.13 < high < 1.14
     # the classical cubic (3/2, -1/2, 0) converges to 1 but, after 5 steps, leaves 0.01 at 0.076
-    assert quintic_iterate(0.01, (1.5, -0.5, 0.0)) == pytest.approx(1.5**5 * 0.01, rel=0.01)
+    assert quintic(0.01, (1.5, -0.5, 0.0), steps=5) == pytest.approx(1.5**5 * 0.01, rel=0.01)
 
 
 def test_muon_first_step_is_lr_times_the_orthogonalised_gradient():
