@@ -26,23 +26,28 @@ from typing import NamedTuple
 import numpy as np
 
 SEED_ENV = "OPTLIB_SEED"
+STREAMS = 1_000_000  # streams a chapter may derive from one book seed (seed + k, 0 <= k < STREAMS)
 
 
 def book_seed():
-    """The seed every random draw of the book derives from: ``$OPTLIB_SEED``, or 0 when unset.
+    """The seed every random draw of the book derives from: ``STREAMS * $OPTLIB_SEED`` (0 when unset).
 
     Each chapter reads it once (``seed = book_seed()``) and passes ``seed``, or
-    ``seed + k`` for its k-th independent stream, to every function that draws.
-    Unset, it is 0 and the stored notebooks are reproduced exactly; set to another
-    integer, every data set, initialisation, minibatch order and random matrix of
-    the chapter changes, and its hidden checks must still pass (``tests/test_seeds.py``).
+    ``seed + k`` for its k-th independent stream (``seed + 100 + i`` for the i-th of
+    many runs), to every function that draws. ``$OPTLIB_SEED`` is scaled by
+    ``STREAMS`` (one million) so that the streams of two book seeds never share a
+    numpy seed: book seed 1 draws from 1000000, 1000001, ..., not from seed 0's
+    streams shifted by one. Unset, it is 0 and the stored notebooks are reproduced
+    exactly; set to another integer, every data set, initialisation, minibatch order
+    and random matrix of the chapter changes, and its hidden checks must still pass
+    (``tests/test_seeds.py``).
 
     Raises:
         ValueError: if ``OPTLIB_SEED`` is set to anything but an integer >= 0.
 
     Example:
         >>> import os
-        >>> book_seed() == int(os.environ.get("OPTLIB_SEED") or 0)
+        >>> book_seed() == STREAMS * int(os.environ.get("OPTLIB_SEED") or 0)
         True
     """
     text = os.environ.get(SEED_ENV, "").strip()
@@ -54,7 +59,7 @@ def book_seed():
         seed = -1
     if seed < 0:
         raise ValueError(f"Invalid {SEED_ENV}: {text!r} (an integer >= 0 is expected)")
-    return seed
+    return STREAMS * seed
 
 
 class RegressionData(NamedTuple):
