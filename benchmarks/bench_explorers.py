@@ -1,9 +1,10 @@
 """The website's explorers, side by side: PNG frames (before) against a raster background
 with vector overlays (now). Prints numbers; asserts nothing.
 
-1. Page weight: bytes transferred for each chapter page and everything it loads, as
-   headless Chromium measures them (``transferSize``), from a plain static server that
-   does not compress (the frame data are gzipped inside the page by the build itself).
+1. Page weight: bytes transferred for each chapter page, as headless Chromium measures
+   them (``transferSize``), from a plain static server that does not compress (the frame
+   data are gzipped inside the page by the build itself): the page with the explorers'
+   own files (font, stylesheet), and with everything it loads.
 2. Frames: for every explorer, the frames its website version offers (the product of
    its controls' positions) on each site.
 3. Frame build time: every explorer's kernel-free html rendered as the site build does
@@ -37,7 +38,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 BEFORE_REF = "4f01f07"  # the last commit whose explorers were PNG frames
-CHAPTERS = ["sgd", "momentum", "rmsprop", "adam", "adamw", "schedules", "playground"]
+CHAPTERS = ["sgd", "momentum", "rmsprop", "adam", "adamw", "schedules", "modern", "playground"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -68,9 +69,10 @@ for module in pkgutil.iter_modules(optlib.widgets.__path__):
         obj = getattr(mod, name)
         if name.endswith("_explorer") and callable(obj) and obj.__module__ == mod.__name__:
             explorer = obj()
-            start = time.process_time()
+            cpu, wall = sum(os.times()[:4]), time.perf_counter()  # with the forked workers' CPU
             html = explorer.static_html(full=True)
-            times[f"{module.name}.{name}"] = [time.process_time() - start, len(html.encode())]
+            times[f"{module.name}.{name}"] = [sum(os.times()[:4]) - cpu, time.perf_counter() - wall,
+                                              len(html.encode())]
 print(json.dumps(times))
 """
 
@@ -98,8 +100,9 @@ WEIGHT_JS = """async () => {
     window.scrollTo(0, document.body.scrollHeight);
     await document.fonts.ready;
     await new Promise(r => setTimeout(r, 300));
-    return performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
-        .reduce((sum, e) => sum + e.transferSize, 0);
+    const entries = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'));
+    const sum = list => list.reduce((s, e) => s + e.transferSize, 0);
+    return [sum(entries), sum(entries.filter(e => e.entryType === 'navigation' || e.name.includes('/_static/optlib-')))];
 }"""
 
 EXPLORERS_JS = """() => Array.from(document.querySelectorAll('.optlib-explorer')).map(root => ({
@@ -186,24 +189,30 @@ def main():
         for label, seconds in builds.items():
             print(f"site build ({label}): {seconds:.0f} s wall clock")
 
-        print("\nFrame build time (CPU s, each explorer's website html, as the site build renders it)")
+        print("\nFrame build time (each explorer's website html, as the site build renders it: CPU s of the"
+              " process and its forked workers, and wall-clock s)")
         times = {"before": frame_times(before_tree), "after": frame_times(ROOT)}
-        print(f"{'explorer':45s} {'before s':>9s} {'after s':>9s} {'before KB':>10s} {'after KB':>9s}")
+        print(f"{'explorer':45s} {'CPU before':>10s} {'after':>6s} {'wall before':>11s} {'after':>6s} "
+              f"{'KB before':>9s} {'after':>6s}")
         for key in sorted(set(times["before"]) | set(times["after"])):
-            b, a = times["before"].get(key, [np.nan, 0]), times["after"].get(key, [np.nan, 0])
-            print(f"{key:45s} {b[0]:9.1f} {a[0]:9.1f} {b[1] / 1e3:10.0f} {a[1] / 1e3:9.0f}")
-        print(f"{'total':45s} {sum(v[0] for v in times['before'].values()):9.1f} "
-              f"{sum(v[0] for v in times['after'].values()):9.1f}")
+            b, a = times["before"].get(key, [np.nan, np.nan, 0]), times["after"].get(key, [np.nan, np.nan, 0])
+            print(f"{key:45s} {b[0]:10.1f} {a[0]:6.1f} {b[1]:11.1f} {a[1]:6.1f} {b[2] / 1e3:9.0f} {a[2] / 1e3:6.0f}")
+        print(f"{'total':45s} {sum(v[0] for v in times['before'].values()):10.1f} "
+              f"{sum(v[0] for v in times['after'].values()):6.1f} {sum(v[1] for v in times['before'].values()):11.1f} "
+              f"{sum(v[1] for v in times['after'].values()):6.1f}")
+        print(f"(CPUs available: {len(os.sched_getaffinity(0))}; OPTLIB_SITE_WORKERS sets the forked workers)")
 
         results = browse(sites, args.changes)
     before, after = results["before"], results["after"]
-    print("\nPage weight (bytes transferred, uncompressed server, page and everything it loads)")
-    print(f"{'page':12s} {'before MB':>10s} {'after MB':>10s}")
+    print("\nPage weight (MB transferred from an uncompressed server: the page with the explorers' own files,"
+          " and with everything it loads, theme and MathJax included)")
+    print(f"{'page':12s} {'own before':>10s} {'after':>6s} {'all before':>10s} {'after':>6s}")
+    nan = [float("nan")] * 2
     for name in CHAPTERS:
-        b, a = before["weights"].get(name), after["weights"].get(name)
-        print(f"{name:12s} {b / 1e6 if b else float('nan'):10.2f} {a / 1e6 if a else float('nan'):10.2f}")
-    print(f"heaviest: before {max(before['weights'].values()) / 1e6:.2f} MB, "
-          f"after {max(after['weights'].values()) / 1e6:.2f} MB")
+        b, a = before["weights"].get(name, nan), after["weights"].get(name, nan)
+        print(f"{name:12s} {b[1] / 1e6:10.2f} {a[1] / 1e6:6.2f} {b[0] / 1e6:10.2f} {a[0] / 1e6:6.2f}")
+    print(f"heaviest page (own bytes): before {max(w[1] for w in before['weights'].values()) / 1e6:.2f} MB, "
+          f"after {max(w[1] for w in after['weights'].values()) / 1e6:.2f} MB")
 
     print("\nFrames offered on the website (positions per control)")
     for key in after["explorers"]:
