@@ -34,4 +34,5 @@ from optlib.theory.schedules import (  # noqa: F401
 
 from optlib.theory.modern import (  # noqa: F401
     radam_rectification, radam_rate_variance, radam_rate_variance_approx, adafactor_factors, adafactor_estimate,
-    i_divergence, adam_update_rms, polar_factor, quintic, newton_schulz_interval, newton_schulz_attractor)
+    i_divergence, adam_update_rms, polar_factor, quintic, newton_schulz_interval, newton_schulz_attractor,
+    newton_schulz_threshold)
