@@ -90,6 +90,7 @@ def page_at(browser, site):
 
     def open_page(name):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(120_000)  # the API page's full screenshot takes over 30 s on a busy machine
         page.errors, page.foreign = [], []
         page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
         page.on("pageerror", lambda e: page.errors.append(str(e)))
