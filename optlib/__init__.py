@@ -6,10 +6,10 @@ The core (optimizers, objectives, runner, data, models) imports NumPy alone;
 
 from optlib.objectives import (Beale, DoubleWell, Himmelblau, MonkeySaddle, Objective,
                                Quadratic, Rosenbrock, Saddle)
-from optlib.optimizers import SGD, Adagrad, Adam, AdamW, Optimizer, RMSprop
+from optlib.optimizers import SGD, Adafactor, Adagrad, Adam, AdamW, Lion, Muon, NAdam, Optimizer, RAdam, RMSprop
 from optlib.runner import Trajectory, run
 
-__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "Optimizer", "run", "Trajectory", "Objective",
+__all__ = ["SGD", "Adagrad", "RMSprop", "Adam", "AdamW", "NAdam", "RAdam", "Lion", "Adafactor", "Muon", "Optimizer", "run", "Trajectory", "Objective",
            "Quadratic", "Saddle", "MonkeySaddle", "Rosenbrock", "Beale", "Himmelblau", "DoubleWell"]
 from optlib.data import book_seed, make_classification, make_regression, minibatches, train_test_split
 from optlib.models import MLP, LinearRegression, LogisticRegression, full_batch_objective, minibatch_objective

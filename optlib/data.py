@@ -5,6 +5,8 @@ gives the same data, split and sequence of minibatches on every machine.
 
 * :func:`make_regression`: a linear model plus Gaussian noise,
   :math:`y = X w^* + b^* + \sigma \varepsilon`.
+* :func:`make_sparse_regression`: the same with features of very different frequencies
+  (most entries of a rare feature are 0), the sparse setting of AdaGrad.
 * :func:`make_classification`: two interleaved half moons, a binary problem
   that no straight line separates (a linear classifier errs on about one point
   in seven; a small MLP on almost none).
@@ -24,23 +26,28 @@ from typing import NamedTuple
 import numpy as np
 
 SEED_ENV = "OPTLIB_SEED"
+STREAMS = 1_000_000  # streams a chapter may derive from one book seed (seed + k, 0 <= k < STREAMS)
 
 
 def book_seed():
-    """The seed every random draw of the book derives from: ``$OPTLIB_SEED``, or 0 when unset.
+    """The seed every random draw of the book derives from: ``STREAMS * $OPTLIB_SEED`` (0 when unset).
 
     Each chapter reads it once (``seed = book_seed()``) and passes ``seed``, or
-    ``seed + k`` for its k-th independent stream, to every function that draws.
-    Unset, it is 0 and the stored notebooks are reproduced exactly; set to another
-    integer, every data set, initialisation, minibatch order and random matrix of
-    the chapter changes, and its hidden checks must still pass (``tests/test_seeds.py``).
+    ``seed + k`` for its k-th independent stream (``seed + 100 + i`` for the i-th of
+    many runs), to every function that draws. ``$OPTLIB_SEED`` is scaled by
+    ``STREAMS`` (one million) so that the streams of two book seeds never share a
+    numpy seed: book seed 1 draws from 1000000, 1000001, ..., not from seed 0's
+    streams shifted by one. Unset, it is 0 and the stored notebooks are reproduced
+    exactly; set to another integer, every data set, initialisation, minibatch order
+    and random matrix of the chapter changes, and its hidden checks must still pass
+    (``tests/test_seeds.py``).
 
     Raises:
         ValueError: if ``OPTLIB_SEED`` is set to anything but an integer >= 0.
 
     Example:
         >>> import os
-        >>> book_seed() == int(os.environ.get("OPTLIB_SEED") or 0)
+        >>> book_seed() == STREAMS * int(os.environ.get("OPTLIB_SEED") or 0)
         True
     """
     text = os.environ.get(SEED_ENV, "").strip()
@@ -52,7 +59,7 @@ def book_seed():
         seed = -1
     if seed < 0:
         raise ValueError(f"Invalid {SEED_ENV}: {text!r} (an integer >= 0 is expected)")
-    return seed
+    return STREAMS * seed
 
 
 class RegressionData(NamedTuple):
@@ -122,6 +129,42 @@ def make_regression(n=100, d=2, noise=0.1, seed=0):
     X = rng.standard_normal((n, d))
     y = X @ w + b + noise * rng.standard_normal(n)
     return RegressionData(X, y, w, b)
+
+
+def make_sparse_regression(n=1000, frequencies=(1.0, 0.1, 0.01), noise=0.1, seed=0):
+    r"""Regression with features of very different frequencies: :math:`x_{ij} = b_{ij} z_{ij}`.
+
+    Feature :math:`j` is present in an example with probability :math:`p_j`
+    (:math:`b_{ij} \sim \mathrm{Bernoulli}(p_j)`) and then has a value
+    :math:`z_{ij} \sim \mathcal N(0, 1)`; otherwise it is 0, as a rare word is absent
+    from most documents. The targets are :math:`y_i = w^{*\top} x_i + \sigma\varepsilon_i`
+    with :math:`w^* \sim \mathcal N(0, I_d)`, no bias (:math:`b^* = 0`). The Hessian of the
+    least squares loss is about :math:`\operatorname{diag}(p)`: the rare features are the
+    flat directions, the setting AdaGrad was made for (Duchi, Hazan & Singer, 2011).
+
+    Args:
+        n: number of examples.
+        frequencies: the probabilities :math:`p_j \in (0, 1]`, one per feature (``d`` of them).
+        noise: standard deviation :math:`\sigma` of the noise on the targets.
+        seed: seed of ``np.random.default_rng``.
+
+    Returns:
+        A :class:`RegressionData` ``(X, y, w, b)`` with ``b = 0.0``.
+
+    Example:
+        >>> X, y, w, b = make_sparse_regression(n=2000, frequencies=(1.0, 0.05), noise=0.0, seed=0)
+        >>> (X != 0).mean(axis=0).round(2).tolist(), bool(np.allclose(X @ w, y))
+        ([1.0, 0.05], True)
+    """
+    n, noise = _check_count(n, "n"), _check_noise(noise)
+    p = np.asarray(frequencies, dtype=float)
+    if p.ndim != 1 or p.size == 0 or not np.all((p > 0) & (p <= 1)):
+        raise ValueError(f"Invalid frequencies: {frequencies!r} (probabilities in (0, 1] are expected)")
+    rng = np.random.default_rng(seed)
+    w = rng.standard_normal(p.size)
+    X = rng.standard_normal((n, p.size)) * (rng.random((n, p.size)) < p)
+    y = X @ w + noise * rng.standard_normal(n)
+    return RegressionData(X, y, w, 0.0)
 
 
 def make_classification(n=200, noise=0.1, seed=0):

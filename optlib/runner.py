@@ -127,3 +127,57 @@ def run(optimizer, objective_or_grad, x0, steps, bound=1e6, record=()):
     state = {name: np.stack(rows + [np.full_like(rows[0], np.nan)] * (int(steps) - len(rows)))
              for name, rows in recorded.items() if rows}
     return Trajectory(params=params, loss=loss_array, diverged_at=diverged_at, state=state)
+
+
+def chaotic(outcome, far, near, min_shrink=np.sqrt(1e3), atol=0.0):
+    r"""Which runs are chaotic, judged by their response to two nudges of the start.
+
+    Run the same experiment from the start :math:`\theta_0`, from
+    :math:`\theta_0 + \delta\,d` (``far``) and from :math:`\theta_0 + \delta\,d/r`
+    (``near``), and compare an outcome (a final loss, say). A run that responds
+    *linearly*, however strongly it amplifies, changes by :math:`A\delta` and
+    :math:`A\delta/r`: the change shrinks :math:`r` times with the nudge, and a
+    rounding error of :math:`10^{-16}` moves the outcome by a negligible
+    :math:`A \cdot 10^{-16}`. A *chaotic* run amplifies any perturbation until it
+    saturates at the scale of the outcome's own variation, so the change hardly
+    shrinks, and rounding alone decides the outcome. A run counts as chaotic where
+
+    .. math::
+        |y_{\text{near}} - y| > \max\bigl(|y_{\text{far}} - y| / s,\ \text{atol}\bigr),
+
+    i.e. the change shrinks less than ``min_shrink`` :math:`= s` times, or where the
+    nudges decide whether the run diverges (some of the three outcomes non-finite,
+    not all). The default :math:`s = \sqrt{1000} \approx 31.6` is meant for
+    :math:`r = 1000` (nudges of :math:`10^{-9}` and :math:`10^{-12}`): halfway, on a log
+    scale, between a linear response (shrinks :math:`r` times) and a saturated one
+    (shrinks about once), so a run is chaotic where the change grows more slowly
+    than the square root of the nudge. ``atol`` ignores changes at the rounding floor,
+    where the ratio of two tiny differences means nothing.
+
+    Args:
+        outcome, far, near: the outcome of the run and of its two nudged twins
+            (arrays of the same shape; NaN or inf for a run that diverged).
+        min_shrink: the least shrink factor of a run that is not chaotic.
+        atol: changes of ``near`` at most this large never count as chaos.
+
+    Returns:
+        A boolean array (or bool) of the broadcast shape.
+
+    Example:
+        >>> chaotic(1.0, 1.0 + 1e-6, 1.0 + 1e-9)  # shrinks 1000 times: linear
+        False
+        >>> chaotic(1.0, 1.3, 0.8)  # does not shrink: chaotic
+        True
+    """
+    if not min_shrink >= 1:
+        raise ValueError(f"Invalid min_shrink: {min_shrink} (must be >= 1)")
+    if not atol >= 0:
+        raise ValueError(f"Invalid atol: {atol} (must be >= 0)")
+    outcome, far, near = np.broadcast_arrays(*(np.asarray(a, dtype=float) for a in (outcome, far, near)))
+    finite = np.isfinite(outcome) & np.isfinite(far) & np.isfinite(near)
+    none = ~np.isfinite(outcome) & ~np.isfinite(far) & ~np.isfinite(near)
+    with np.errstate(invalid="ignore"):
+        change_far, change_near = np.abs(far - outcome), np.abs(near - outcome)
+        saturated = change_near > np.maximum(change_far / min_shrink, atol)
+    result = np.where(finite, saturated, ~none)
+    return bool(result) if result.ndim == 0 else result

@@ -5,10 +5,11 @@ import pytest
 
 from optlib import SGD, Adam, AdamW, RMSprop, Saddle, run
 from optlib.figures import playground as figures
+from optlib.runner import chaotic
+from optlib.schedules import CosineAnnealingLR
 from optlib.theory import saddle_escape_steps
-from optlib.widgets import MAX_FRAMES
 from optlib.widgets.playground import (BOUND, NAMES, RACE_LR, STEPS, SURFACES, contender, playground_explorer,
-                                       race, race_explorer, start_point, until)
+                                       race, race_explorer, scheduled, start_point, until)
 
 
 def status_texts(explorer):
@@ -75,7 +76,7 @@ def test_race_explorer_has_forty_frames_and_scrubs_time():
     explorer = race_explorer()
     sizes = [len(c.static) for c in explorer.controls]
     assert [c.name for c in explorer.controls] == ["surface", "step"]
-    assert sizes == [len(SURFACES), 8] and np.prod(sizes) == 40 <= MAX_FRAMES
+    assert sizes == [len(SURFACES), 8]  # the frame budget is checked for every explorer in test_explorers
     explorer.update(surface="Rosenbrock", step=0)
     heads = [a for a in explorer.animated if getattr(a, "get_marker", lambda: None)() == "o"
              and len(a.get_xdata()) == 1]
@@ -95,7 +96,7 @@ def test_race_explorer_labels_divergence_only_after_it_happened():
 def test_playground_explorer_labels_a_divergent_learning_rate():
     explorer = playground_explorer()
     sizes = [len(c.static) for c in explorer.controls]
-    assert np.prod(sizes) == 20 <= MAX_FRAMES
+    assert np.prod(sizes) == 40  # 5 surfaces x 2 schedules x 2 SGD rates x 2 Adam rates
     explorer.update(surface="Rosenbrock")
     assert not any("diverged" in text for text in status_texts(explorer))
     explorer.update(SGD=10.0)  # ten times the race rate
@@ -145,3 +146,53 @@ def test_validation_sweep_circles_the_rates_kept_out_of_the_choice():
     circles = [line for line in fig.axes[0].get_lines() if line.get_marker() == "o"]
     assert len(circles) == 1 and np.allclose(circles[0].get_xdata(), lrs[3:])
     assert circles[0].get_markerfacecolor() == "none"
+
+
+def nudged_race(surface, name, direction=(1.0, 0.0)):
+    """The race's final loss gap from the start and from two nudges of it, 1e-9 and 1e-12 along ``direction``."""
+    f = SURFACES[surface]
+    starts = f.x0 + np.array([0.0, 1e-9, 1e-12])[:, None] * np.asarray(direction)
+    gap = run(contender(name, RACE_LR[surface][name]), f, starts, STEPS, bound=BOUND).loss[-1] - f.minimum_value
+    return gap[0], gap[1], gap[2]
+
+
+@pytest.mark.parametrize("direction", [(1.0, 0.0), (0.0, 1.0), (-1.0, 1.0)])
+def test_chaotic_tells_linear_response_from_saturation(direction):
+    # SGD on the quadratic is linear: the change shrinks 1000 times with the nudge, however
+    # much it is amplified; RMSprop's rattling run on it saturates (shrinks at most ~8 times)
+    assert not chaotic(*nudged_race("quadratic κ=50", "SGD", direction))
+    assert chaotic(*nudged_race("quadratic κ=50", "RMSprop", direction))
+    assert chaotic(*nudged_race("Rosenbrock", "RMSprop", direction))
+    assert not chaotic(*nudged_race("Rosenbrock", "Adam", direction))
+
+
+def test_chaotic_judges_the_shrink_factor_and_divergence():
+    outcome = np.ones(6)
+    far = 1 + np.array([1e-6, 1e-6, 1e-6, 0.3, np.nan, np.inf])
+    near = 1 + np.array([1e-9, 1e-7, 1e-6, 0.2, 1e-9, np.nan])
+    assert chaotic(outcome, far, near).tolist() == [False, True, True, True, True, True]  # 1000, 10, 1 times
+    assert chaotic(outcome, far, near, min_shrink=5).tolist() == [False, False, True, True, True, True]
+    assert not chaotic(1.0, 1.0 + 1e-15, 1.0 + 1e-15, atol=1e-12)  # rounding floor: no chaos
+    assert chaotic(1.0, 1.0 + 1e-15, 1.0 + 1e-15)
+    assert not chaotic(np.nan, np.inf, np.nan)  # diverged every time: divergence, not chaos
+    assert chaotic(1.0, 2.0, 1.5).__class__ is bool
+
+
+@pytest.mark.parametrize("kwargs", [{"min_shrink": 0.5}, {"min_shrink": np.nan}, {"atol": -1.0}])
+def test_chaotic_rejects_bad_arguments(kwargs):
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        chaotic(1.0, 1.0, 1.0, **kwargs)
+
+
+def test_race_with_a_cosine_decay():
+    f, lr = SURFACES["Beale"], RACE_LR["Beale"]["Adam"]
+    decayed = race("Beale", schedule="cosine")["Adam"]
+    direct = run(Adam(lr=CosineAnnealingLR(lr, T_max=STEPS)), f, f.x0, STEPS, bound=BOUND)
+    assert np.array_equal(decayed.params, direct.params)
+    assert not np.array_equal(decayed.params, race("Beale")["Adam"].params)
+    assert scheduled(0.1, "constant", 10) == 0.1 and scheduled(0.1, "cosine", 10)(11) == 0.0
+    with pytest.raises(ValueError, match="schedule"):
+        scheduled(0.1, "linear", 10)
+    explorer = playground_explorer()
+    explorer.update(surface="Beale", schedule="cosine")
+    assert [c.name for c in explorer.controls][:3] == ["surface", "start", "schedule"]

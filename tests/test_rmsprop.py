@@ -88,3 +88,19 @@ def test_rates_in_the_cycle_sit_at_the_stability_edge(explorer):
     q = rotated_quadratic(KAPPA, 0)
     shown = np.array([line.get_ydata()[-1] for line in lines(explorer)])
     np.testing.assert_allclose(shown, 2 / np.diag(q.A), rtol=0.01)
+
+
+def test_adagrad_figures_draw_what_they_are_given():
+    from optlib.figures.rmsprop import adagrad_stall, sparse_tuning
+    t = np.arange(1, 101)
+    fig = adagrad_stall(t, {"AdaGrad": 1 / np.sqrt(t), "RMSprop": np.ones(100)}, 1 / np.sqrt(t),
+                        t, {"AdaGrad": np.sqrt(t) / 10, "RMSprop": t / 10.0}, {"AdaGrad": 100, "RMSprop": 10})
+    left, right = fig.axes[:2]
+    np.testing.assert_allclose(left.lines[0].get_ydata(), 1 / np.sqrt(t))
+    np.testing.assert_allclose(right.lines[-2].get_ydata(), [1.0])          # RMSprop's marker at its crossing
+    lrs = 2.0 ** np.arange(-3, 1)
+    fig = sparse_tuning(lrs, {"SGD": np.array([3.0, 2.0, 1.0, np.inf]), "AdaGrad": np.array([4.0, 1.0, 0.5, 2.0])},
+                        {"SGD": 2, "AdaGrad": 2})
+    (ax,) = fig.axes
+    np.testing.assert_allclose(ax.lines[0].get_xdata(), lrs[:3])           # diverged rates are left out
+    np.testing.assert_allclose(ax.lines[3].get_ydata(), [0.5])             # AdaGrad's best, circled

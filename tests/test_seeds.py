@@ -71,4 +71,4 @@ def test_seed_reaches_the_kernel(tmp_path):
     probe, out = tmp_path / "probe.ipynb", tmp_path / "out.ipynb"
     nbformat.write(nb, probe)
     assert execute(probe, 41, out).returncode == 0
-    assert nbformat.read(out, as_version=4).cells[0].outputs[0]["text"].strip() == "41"
+    assert nbformat.read(out, as_version=4).cells[0].outputs[0]["text"].strip() == "41000000"  # 41 * STREAMS

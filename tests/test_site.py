@@ -1,9 +1,11 @@
 """The built website, in a real browser (Debian's headless Chromium, driven by Playwright).
 
 Every page loads without console errors or third-party requests, its mathematics is
-typeset, its images load and have alt texts, and on every chapter a kernel-free explorer changes its
-figure when its control moves. A screenshot of each page is saved under
-``_build/screenshots/`` (``_build/screenshots/ko/`` for the Korean site) for review.
+typeset, its images load and have alt texts, and on every chapter every position of every control
+of a kernel-free explorer shows a frame of its own (on the Korean pages, every position of the
+first control); the vector overlay of a frame lines up with the live figure (pixels compared), in
+the light and the dark theme. A screenshot of each page is saved under ``_build/screenshots/``
+(``_build/screenshots/ko/`` for the Korean site) for review.
 Both sites are tested: the English at ``/`` and the Korean at ``/ko/`` (``lang="ko"``), every
 page's language switch leads to the same page in the other language and back, and the Korean
 search finds a term that the text follows with a particle (모멘텀 finds 모멘텀은).
@@ -27,7 +29,7 @@ from urllib.parse import urlparse
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CHAPTERS = ["sgd", "momentum", "rmsprop", "adam", "adamw", "schedules", "playground"]
+CHAPTERS = ["sgd", "momentum", "rmsprop", "adam", "adamw", "schedules", "modern", "playground"]
 PAGES = ["intro", *CHAPTERS, "glossary", "api", "bibliography"]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -93,7 +95,7 @@ def page_at(browser, site):
 
     def open_page(name, lang="en"):
         page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_navigation_timeout(120_000)  # the API page and the explorers' frames are heavy on a loaded CI machine
+        page.set_default_timeout(120_000)  # the API page's full screenshot takes over 30 s on a busy machine
         page.errors, page.foreign = [], []
         page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
         page.on("pageerror", lambda e: page.errors.append(str(e)))
@@ -190,30 +192,121 @@ def test_images_load(page_at, name, lang):
     assert no_alt == [], "every figure needs an alt text (its caption)"
 
 
+HEAVIEST_PAGE = 1_560_000  # bytes: momentum.html with PNG frames (Dec 2026), the heaviest chapter page then
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", CHAPTERS)
-def test_an_explorer_responds_without_a_kernel(page_at, name, lang):
+def test_chapter_pages_stay_light(page_at, name, lang):
+    """Bytes transferred for the page itself and the explorers' own files (their font and
+    stylesheet), as the browser counts them; the theme and MathJax, shared by every page,
+    are left out. Uncompressed: the test server does not gzip."""
+    page = page_at(name, lang)
+    page.evaluate("() => document.fonts.ready")
+    weight = page.evaluate("""() => performance.getEntriesByType('navigation')
+        .concat(performance.getEntriesByType('resource').filter(e => e.name.includes('/_static/optlib-')))
+        .reduce((sum, e) => sum + e.transferSize, 0)""")
+    assert weight <= HEAVIEST_PAGE, f"{name}: {weight / 1e6:.2f} MB"
+
+
+def frame_signatures(page, explorer, index):
+    """What the explorer shows at every position of its ``index``-th control (the others kept)."""
+    return page.evaluate("""([root, k]) => {
+        const input = root.querySelectorAll('input[type="range"]')[k], start = input.value, seen = [];
+        for (let j = 0; j <= +input.max; j++) {
+            input.value = j;
+            input.dispatchEvent(new Event('input'));
+            seen.push([root.querySelector('img').src.length + ':' + root.querySelector('img').src.slice(-40),
+                       root.querySelector('svg.optlib-overlay').innerHTML,
+                       input.previousElementSibling.textContent]);
+        }
+        input.value = start;
+        input.dispatchEvent(new Event('input'));
+        return seen;
+    }""", [explorer.element_handle(), index])
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("name", CHAPTERS)
+def test_every_position_of_every_control_shows_its_own_frame(page_at, name, lang):
+    """Each control of each kernel-free explorer: every position changes the figure and the label.
+    The Korean pages carry the same explorers; there the first control of each is walked."""
     page = page_at(name, lang)
     explorers = page.locator(".optlib-explorer")
     assert explorers.count() >= 1, f"no kernel-free explorer on {name}"
-    moved = 0
     for i in range(explorers.count()):
         explorer = explorers.nth(i)
-        slider = explorer.locator('input[type="range"]').first
-        before = explorer.locator("img").get_attribute("src")
-        label_before = explorer.locator("output").first.inner_text()
-        slider.focus()
-        value, top = int(slider.input_value()), int(slider.get_attribute("max"))
-        page.keyboard.press("ArrowLeft" if value == top else "ArrowRight")
-        if explorer.locator("img").get_attribute("src") != before:
-            assert explorer.locator("output").first.inner_text() != label_before
-            moved += 1
-    assert moved == explorers.count(), f"{explorers.count() - moved} explorer(s) on {name} did not respond"
+        explorer.scroll_into_view_if_needed()
+        page.wait_for_function("root => root.dataset.ready === '1'", arg=explorer.element_handle())
+        for k in range(explorer.locator('input[type="range"]').count() if lang == "en" else 1):
+            seen = frame_signatures(page, explorer, k)
+            figures, labels = [tuple(s[:2]) for s in seen], [s[2] for s in seen]
+            label = explorer.locator("label").nth(k).inner_text()
+            assert len(set(labels)) == len(labels), f"{name} explorer {i}: repeated labels on {label!r}"
+            assert len(set(figures)) == len(figures), f"{name} explorer {i}: two positions of {label!r} show one frame"
+
+
+def test_the_overlay_lines_up_with_the_live_figure(page_at):
+    """The website's frame (background raster + vector overlay) against the live figure's PNG, pixel by pixel."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+
+    from optlib.widgets.sgd import conditioning_explorer
+
+    page = page_at("sgd")
+    live = conditioning_explorer()
+    explorer = page.locator(".optlib-explorer").filter(has=page.locator(f'img[alt="{live.alt}"]')).first
+    explorer.scroll_into_view_if_needed()
+    page.wait_for_function("root => root.dataset.ready === '1'", arg=explorer.element_handle())
+    lr = explorer.locator('input[type="range"]').nth(1)
+    position = live.controls[1].values.index(1.5)  # a zigzag: the overlay's lines cross the whole panel
+    lr.evaluate("(input, j) => { input.value = j; input.dispatchEvent(new Event('input')); }", position)
+    page.wait_for_timeout(100)
+    box = explorer.locator(".optlib-figure img").bounding_box()  # the figure at its own pixel size
+    shot = Image.open(io.BytesIO(page.screenshot(clip={"x": round(box["x"]), "y": round(box["y"]),
+                                                        "width": round(box["width"]), "height": round(box["height"])})))
+    live.update(lr=1.5)
+    expected = Image.open(io.BytesIO(live.png())).convert("L")
+    background = Image.open(io.BytesIO(live.background_png())).convert("L")
+    assert shot.size == expected.size, "the figure is shown at its own pixel size"
+    shot, expected, background = (np.asarray(im.convert("L"), dtype=float) for im in (shot, expected, background))
+    # the animated artists alone: what each image draws over the common background
+    ink_site, ink_live = np.abs(shot - background), np.abs(expected - background)
+    assert ink_live.sum() > 0 and ink_site.sum() > 0
+
+    def overlap(dx, dy):
+        return float((np.roll(ink_site, (dy, dx), axis=(0, 1)) * ink_live).sum())
+
+    shifts = {(dx, dy): overlap(dx, dy) for dx in (-2, -1, 0, 1, 2) for dy in (-2, -1, 0, 1, 2)}
+    assert max(shifts, key=shifts.get) == (0, 0), "the overlay is shifted against the live figure"
+    # browser and Agg antialias lines and text differently: compare shapes, not exact pixels
+    differs = np.abs(shot - expected) > 96
+    assert differs.mean() < 0.01, f"{differs.mean():.2%} of the pixels differ from the live figure"
+
+
+def test_the_dark_theme_keeps_the_overlay_on_its_background(page_at):
+    page = page_at("sgd")
+    page.evaluate("() => { document.documentElement.dataset.theme = 'dark'; }")
+    figure = page.locator(".optlib-figure").first
+    figure.scroll_into_view_if_needed()
+    boxes = figure.evaluate("""f => [f.querySelector('img'), f.querySelector('svg')].map(e => {
+        const r = e.getBoundingClientRect(), s = getComputedStyle(e);
+        return [r.x + parseFloat(s.paddingLeft), r.y + parseFloat(s.paddingTop),
+                r.width - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight),
+                r.height - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom)]; })""")
+    assert boxes[0] == pytest.approx(boxes[1], abs=0.5)
+    shots = ROOT / "_build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    figure.locator("xpath=..").screenshot(path=str(shots / "sgd-explorer-dark.png"))
 
 
 def test_the_race_plays_without_a_kernel(page_at):
     page = page_at("playground")
     explorer = page.locator(".optlib-explorer:has(button[data-play])").first
+    explorer.scroll_into_view_if_needed()
+    page.wait_for_function("root => root.dataset.ready === '1'", arg=explorer.element_handle())
     button = explorer.locator("button[data-play]")
     slider = explorer.locator('input[type="range"][data-index="1"]')
     button.click()  # at the last step, play restarts from step 0
@@ -221,5 +314,5 @@ def test_the_race_plays_without_a_kernel(page_at):
     seen = set()
     for _ in range(4):
         page.wait_for_timeout(700)
-        seen.add(explorer.locator("img").get_attribute("src"))
+        seen.add(explorer.locator("svg.optlib-overlay").inner_html())
     assert len(seen) >= 3 and int(slider.input_value()) >= 3

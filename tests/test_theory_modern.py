@@ -113,3 +113,15 @@ def test_newton_schulz_interval_contains_every_iterate_and_shrinks_to_the_attrac
     assert 0.6 < lo < 0.7 and 1.1 < hi < 1.2 and lo < 1 < hi      # around 1, not at 1
     inside = theory.quintic(np.linspace(lo, hi, 1001))
     assert inside.min() >= lo - 1e-12 and inside.max() <= hi + 1e-12   # invariant
+
+
+def test_newton_schulz_threshold_separates_the_singular_values_five_steps_bring_into_the_attractor():
+    lo, hi = theory.newton_schulz_attractor()
+    threshold = theory.newton_schulz_threshold()
+    assert 0.0051 < threshold < 0.0053
+    above = theory.quintic(np.geomspace(threshold * (1 + 1e-9), 1, 100_001), steps=5)
+    assert lo - 1e-9 <= above.min() and above.max() <= hi + 1e-9           # all of [threshold, 1] lands inside
+    assert theory.quintic(0.0041, steps=5) > 1.2                             # the referee's overshoot below it
+    below = theory.quintic(np.geomspace(threshold * 0.999, threshold * 0.9, 101), steps=5)
+    assert np.any((below < lo - 1e-6) | (below > hi + 1e-6))                 # and just below, not all of it
+    assert theory.newton_schulz_threshold(steps=6) < threshold < theory.newton_schulz_threshold(steps=4)

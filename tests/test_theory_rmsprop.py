@@ -116,3 +116,75 @@ def test_momentum_steady_step_matches_optlib(alpha, momentum):
     assert np.isclose(rms_momentum_steady_step(1, 0.01, alpha, momentum), rms_first_step(1.0, 0.01, alpha, 0.0))
     # the limit eta / (1 - mu)
     assert np.isclose(rms_momentum_steady_step(20_000, 0.01, alpha, momentum), 0.01 / (1 - momentum), rtol=1e-3)
+
+
+# ---------------------------------------------------------------------------
+# AdaGrad, the chapter's first section, and RMSprop after a change of gradient scale
+
+@pytest.mark.parametrize("s0", [0.0, 0.1, 1e4])
+@pytest.mark.parametrize("eps", [1e-10, 1e-3])
+def test_adagrad_steady_step_matches_optlib_every_step(s0, eps):
+    from optlib import Adagrad
+    from optlib.theory import adagrad_steady_step
+    g = np.concatenate([SCALES, -SCALES])
+    traj = run(Adagrad(lr=0.1, eps=eps, initial_accumulator_value=s0), constant_gradient(g),
+               np.zeros((len(g), 1)), 400, bound=np.inf)
+    steps = -np.diff(traj.params[..., 0], axis=0)
+    t = np.arange(1, 401)[:, None]
+    np.testing.assert_allclose(steps, adagrad_steady_step(g, t, 0.1, eps, s0), rtol=1e-12, atol=0)
+
+
+def test_adagrad_step_is_lr_over_sqrt_t():
+    from optlib.theory import adagrad_steady_step
+    t = np.arange(1, 10001)
+    for g in (1e-3, 1.0, -1e3):
+        np.testing.assert_allclose(adagrad_steady_step(g, t, 0.5), 0.5 * np.sign(g) / np.sqrt(t), rtol=1e-6)
+    # it only falls, even from a large s0
+    assert np.all(np.diff(adagrad_steady_step(1.0, t, 0.5, s0=100.0)) < 0)
+
+
+@pytest.mark.parametrize("alpha", [0.9, 0.99])
+def test_rms_step_after_change_matches_optlib(alpha):
+    from optlib.theory import rms_step_after_change
+    big, small, switch = 1.0, 1e-3, 50
+    opt, steps, v0 = RMSprop(lr=0.01, alpha=alpha), [], None
+    for t in range(1, switch + 600):   # the state does not depend on theta: step from 0 each time, no cancellation
+        g = big if t <= switch else small
+        steps.append(-opt.step(np.zeros(1), np.array([g]))[0])
+        if t == switch:
+            v0 = float(opt.state["v"][0])
+    predicted = rms_step_after_change(small, np.arange(1, 600), 0.01, alpha, 1e-8, v0)
+    np.testing.assert_allclose(steps[switch:], predicted, rtol=1e-12)
+    np.testing.assert_allclose(rms_step_after_change(2.0, np.arange(1, 9), 0.01, alpha, 1e-8, 0.0),
+                               rms_steady_step(2.0, np.arange(1, 9), 0.01, alpha, 1e-8), rtol=1e-15)
+
+
+@pytest.mark.parametrize("alpha", [0.9, 0.99, 0.999])
+@pytest.mark.parametrize("ratio", [1.5, 3.0, 1e2, 1e6])
+def test_rms_forget_steps_is_the_first_step_back_above_lr_over_sqrt2(alpha, ratio):
+    from optlib.theory import rms_forget_steps, rms_step_after_change
+    t = np.arange(0, 20000)
+    step = rms_step_after_change(1.0, t, 1.0, alpha, 0.0, ratio)   # t = 0: the average as it was
+    expected = int(np.flatnonzero(step >= 1 / np.sqrt(2) * (1 - 1e-12))[0])
+    assert rms_forget_steps(alpha, ratio) == expected
+    if ratio >= 100:   # the docstring's approximation ln(r)/(1 - alpha): ln(1/alpha) = (1 - alpha)(1 + O(1 - alpha))
+        assert abs(rms_forget_steps(alpha, ratio) / (np.log(ratio) / (1 - alpha)) - 1) < 0.06
+
+
+def test_make_sparse_regression():
+    from optlib.data import make_sparse_regression
+    freq = (1.0, 0.3, 0.03)
+    X, y, w, b = make_sparse_regression(n=20000, frequencies=freq, noise=0.0, seed=3)
+    assert X.shape == (20000, 3) and y.shape == (20000,) and w.shape == (3,) and b == 0.0
+    present = (X != 0).mean(axis=0)
+    assert np.all(np.abs(present - freq) < 4 * np.sqrt(np.array(freq) * (1 - np.array(freq)) / 20000) + 1e-12)
+    np.testing.assert_allclose(X @ w, y, rtol=0, atol=1e-12)
+    noisy = make_sparse_regression(n=20000, frequencies=freq, noise=0.5, seed=3)
+    np.testing.assert_array_equal(noisy.X, X)                          # same seed, same inputs
+    assert abs(np.std(noisy.y - X @ w) - 0.5) < 0.02
+    assert not np.array_equal(make_sparse_regression(n=50, seed=4).X, make_sparse_regression(n=50, seed=5).X)
+    for bad in ((), (0.5, 0.0), (1.2,), ((0.5, 0.5),)):
+        with pytest.raises(ValueError, match="frequencies"):
+            make_sparse_regression(n=10, frequencies=bad)
+    with pytest.raises(ValueError, match="n"):
+        make_sparse_regression(n=0)

@@ -11,6 +11,9 @@
 3. Work around a Jupyter Book 1.x bug that declares a script constant twice.
 4. Give every figure that a notebook cell outputs an alt text: its caption, the
    paragraph that follows (or precedes) the cell, as the chapters write them.
+5. Serve the font of the explorers' vector overlays: DejaVu Sans (matplotlib's font,
+   the one in the rasters), subset to the characters the readouts use, as WOFF files
+   with an ``@font-face`` stylesheet (``optlib.widgets._overlay``).
 """
 
 import os
@@ -21,6 +24,9 @@ from pathlib import Path
 from docutils import nodes
 
 from optlib.widgets import STATIC_SITE_ENV
+from optlib.widgets._overlay import font_face_css, write_fonts
+
+EXPLORER_CSS = "optlib-explorer.css"
 
 MATHJAX_FILES = ["tex-mml-chtml.js", "output/chtml/fonts/woff-v2", "input/tex/extensions", "a11y", "ui"]
 
@@ -46,6 +52,16 @@ def copy_mathjax(app, exception):
             shutil.copytree(src, dst, dirs_exist_ok=True)
         else:
             shutil.copy2(src, dst)
+
+
+def copy_explorer_font(app, exception):
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    write_fonts(static)
+    # the theme dims images in dark mode; an explorer's figure is an image and its overlay, dimmed together
+    dark = "html[data-theme=dark] .optlib-figure{filter:brightness(.8) contrast(1.2)}"
+    (static / EXPLORER_CSS).write_text(font_face_css("") + dark, encoding="utf-8")
 
 
 def drop_duplicate_scripts(app, pagename, templatename, context, doctree):
@@ -94,6 +110,8 @@ def setup(app):
         raise RuntimeError("MathJax not found: pip install -r requirements.txt (django-static-mathjax)")
     app.connect("config-inited", use_local_mathjax)
     app.connect("build-finished", copy_mathjax)
+    app.connect("build-finished", copy_explorer_font)
+    app.add_css_file(EXPLORER_CSS)
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)  # after the others
     app.connect("doctree-resolved", caption_alt_texts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -69,7 +69,7 @@ def surface_comparison(objectives, runs, steps, saddle=None, threshold=1.0, wind
         runs: ``{surface name: {optimizer name: Trajectory}}``.
         steps: ``{surface name: steps drawn}``.
         saddle: the name of a surface without a minimum; its bottom panel shows
-            :math:`|\\theta_2|` (log-log) with the escape ``threshold`` instead of the loss.
+            the distance :math:`|y|` from the ridge (log-log) with the escape ``threshold`` instead of the loss.
         windows: optional ``{surface name: (xlim, ylim)}`` to zoom a contour map.
     """
     n = len(objectives)
@@ -93,7 +93,7 @@ def surface_comparison(objectives, runs, steps, saddle=None, threshold=1.0, wind
             ax_low.set_xlim(0, steps[obj.name])
             ax_low.set_ylim(5e-4, 50)
             ax_low.set_xlabel("step $t$")
-            ax_low.set_ylabel(r"$|\theta_2|$ (escape at the dashed line)")
+            ax_low.set_ylabel(r"$|y|$ (escape at the dashed line)")
             ax_low.grid(True, alpha=0.3)
         else:
             losses = LossPanel(ax_low, list(trajs), steps[obj.name])

@@ -8,6 +8,8 @@ import numpy as np
 
 from optlib.plotting import COLORS, PALETTE, PathPanel, figure, legend
 
+COLOR = {**COLORS, "AdaGrad": PALETTE[4]}   # AdaGrad appears in this chapter only
+
 
 def steady_gradient(t, step_over_lr, predicted_over_lr, scales, final_steps, lr):
     """Left: RMSprop's step over :math:`\\eta` against the step under a constant gradient.
@@ -136,4 +138,67 @@ def rotation_cost(angles_deg, best_kappa, steps, tol):
     fig.legend(*ax_s.get_legend_handles_labels(), loc="outside lower center", ncol=3, fontsize=8)
     for ax in (ax_k, ax_s):
         ax.set_xticks(np.arange(0, angles_deg[-1] + 1, 15))
+    return fig
+
+
+def _log_log(ax, xlabel, ylabel, title):
+    """Log-log axes with labels, a title and a light grid."""
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title, fontsize=10)
+    ax.grid(True, which="major", alpha=0.3)
+
+
+def adagrad_stall(t, step_over_lr, law_over_lr, slope_steps, travelled, crossings):
+    """Left: the step over :math:`\\eta` under a constant gradient, AdaGrad against RMSprop.
+    Right: the distance travelled on a steep stretch followed by a gentle slope.
+
+    Args:
+        t: steps, shape ``(T,)``.
+        step_over_lr: ``{name: array (T,)}`` measured step / lr under a constant gradient.
+        law_over_lr: array ``(T,)``, AdaGrad's closed form :math:`1/\\sqrt t` (dashed).
+        slope_steps: steps of the second run, shape ``(S,)``.
+        travelled: ``{name: array (S,)}`` distance :math:`\\theta_0 - \\theta_t` on the slope.
+        crossings: ``{name: step}`` where each run left the steep stretch (a marker).
+    """
+    fig, (ax_t, ax_s) = figure(2, width=4.2, height=3.3)
+    for name, ratio in step_over_lr.items():
+        ax_t.plot(t, ratio, color=COLOR.get(name, "#000000"), lw=2.2, alpha=0.7, label=name)
+    ax_t.plot(t, law_over_lr, color="#000000", lw=1.0, ls="--", label=r"$1/\sqrt{t}$ (closed form)")
+    _log_log(ax_t, "step $t$", r"step $|\theta_t-\theta_{t-1}|\,/\,\eta$", "a constant gradient")
+    legend(ax_t, loc="lower left")
+
+    for name, distance in travelled.items():
+        color = COLOR.get(name, "#000000")
+        ax_s.plot(slope_steps, distance, color=color, lw=2.0, label=name)
+        c = crossings[name]
+        ax_s.plot([c], [distance[c - slope_steps[0]]], marker="o", ms=5, color=color)
+    ax_s.axhline(1.0, color="grey", lw=0.8, ls=":")
+    ax_s.text(slope_steps[0] * 1.2, 1.3, "end of the steep stretch", color="grey", fontsize=8)
+    _log_log(ax_s, "step $t$", r"distance travelled $\theta_0 - \theta_t$", "steep, then gentle: gradient 1, then 0.01")
+    legend(ax_s, loc="upper left")
+    return fig
+
+
+def sparse_tuning(lrs, medians, best):
+    """The median excess loss over the data sets against the learning rate, one curve per optimizer.
+
+    Args:
+        lrs: the learning-rate grid, shape ``(k,)``, shared by every optimizer.
+        medians: ``{name: array (k,)}`` median excess loss at each rate (inf where runs diverged).
+        best: ``{name: index}`` the rate each optimizer is compared at (a marker).
+    """
+    fig, ax = figure(1, width=5.6, height=3.4)
+    markers = {"SGD": "o", "AdaGrad": "D", "RMSprop": "^"}
+    for name, values in medians.items():
+        color = COLOR.get(name, "#000000")
+        finite = np.isfinite(values)
+        ax.plot(np.asarray(lrs)[finite], np.asarray(values)[finite], color=color, lw=1.4,
+                marker=markers.get(name, "o"), ms=3.5, label=name)
+        ax.plot([lrs[best[name]]], [values[best[name]]], marker="o", ms=11, mfc="none", mec=color, mew=1.6)
+    _log_log(ax, r"learning rate $\eta$ (the same grid for all)", "median excess loss after the run",
+             "sparse features: each optimizer at each rate")
+    legend(ax, loc="center left")
     return fig

@@ -82,7 +82,7 @@ def saddle_escape(objective, trajectories, grad_norms, offsets, measured_steps, 
         ax_path.plot(*traj.params.T, "-", lw=1.2, color=PALETTE[i], label=f"offset {offset:.0e}")
         ax_norm.plot(grad_norms[i], lw=1.4, color=PALETTE[i])
     ax_path.plot(*trajectories[0].params[0], "o", color="black", ms=4)
-    ax_path.set_title(r"$f = \theta_1^2 - \theta_2^2$", fontsize=10)
+    ax_path.set_title(r"$f = x^2 - y^2$", fontsize=10)
     legend(ax_path, loc="lower left")
     ax_norm.set_yscale("log")
     ax_norm.set_xlabel("step $t$")
@@ -94,7 +94,7 @@ def saddle_escape(objective, trajectories, grad_norms, offsets, measured_steps, 
                  label=r"$\log(1/\delta) / \log(1 + 2\eta)$")
     ax_time.plot(logs, measured_steps, "o", color="black", mfc="white", label="measured")
     ax_time.set_xlabel(r"$\log_{10}(1/\delta)$, $\delta$ = start offset")
-    ax_time.set_ylabel(r"steps until $|\theta_2| \geq 1$")
+    ax_time.set_ylabel(r"steps until $|y_t| \geq 1$")
     ax_time.set_title(rf"$\eta = {lr:g}$", fontsize=10)
     ax_time.grid(True, alpha=0.3)
     legend(ax_time, loc="upper left")
@@ -125,8 +125,8 @@ def basins(objective, paths, caught):
     saddle = objective.saddles[0]
     ax_cut.plot(saddle[0], objective.value(saddle), "x", ms=8, mew=2, color="black")
     ax_cut.axvline(saddle[0], color="#888888", lw=0.8, ls="--")
-    ax_cut.set_xlabel(r"$\theta_1$ (with $\theta_2 = 0$)")
-    ax_cut.set_ylabel(r"$f(\theta_1, 0)$")
+    ax_cut.set_xlabel(r"$x$ (with $y = 0$)")
+    ax_cut.set_ylabel(r"$f(x, 0)$")
     ax_cut.set_xlim(*objective.xlim)
     ax_cut.grid(True, alpha=0.3)
     return fig

@@ -3,7 +3,8 @@ tables against them wherever it runs (a clone, Binder, Colab, a downloaded noteb
 
 * ``torch_defaults``: ``torch.optim``'s defaults as torch 2.13's own signatures give them, and
   a run showing ``Adam(decoupled_weight_decay=True)`` equals ``AdamW``; written by
-  ``tests/reference/make_torch_reference.py``.
+  ``tests/reference/make_torch_reference.py``. Under ``modern_defaults``, those of NAdam, RAdam,
+  Adafactor and Muon, written by ``tests/reference/make_torch_modern.py``.
 * ``optax_defaults``: the defaults of optax's ``sgd``, ``rmsprop``, ``adam`` and ``adamw``,
   read from optax's source; written by ``tests/reference/record_optax_defaults.py``.
 """

@@ -15,7 +15,8 @@ from optlib.theory.quadratics import (  # noqa: F401
 
 from optlib.theory.adaptive import (  # noqa: F401
     rms_effective_lr, rms_steady_step, rms_first_step, rms_steps_to_settle, rms_step_bound,
-    rms_momentum_steady_step, rms_step_eps_inside, rms_sign_cycle_radius, diagonal_scaling_condition_number,
+    rms_momentum_steady_step, rms_step_eps_inside, rms_sign_cycle_radius, adagrad_steady_step,
+    rms_step_after_change, rms_forget_steps, diagonal_scaling_condition_number,
     adam_bias_factor, adam_uncorrected_first_step, adam_sparse_step, adam_step_bound, adam_burst_step,
     adam_step_bound_limit, adam_mean_step, gaussian_rms_mean, ema_variance_factor, radam_rho,
     adam_log_rate_variance)
@@ -33,4 +34,5 @@ from optlib.theory.schedules import (  # noqa: F401
 
 from optlib.theory.modern import (  # noqa: F401
     radam_rectification, radam_rate_variance, radam_rate_variance_approx, adafactor_factors, adafactor_estimate,
-    i_divergence, adam_update_rms, polar_factor, quintic, newton_schulz_interval, newton_schulz_attractor)
+    i_divergence, adam_update_rms, polar_factor, quintic, newton_schulz_interval, newton_schulz_attractor,
+    newton_schulz_threshold)

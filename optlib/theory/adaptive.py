@@ -1,4 +1,4 @@
-r"""Adaptive steps: RMSprop's effective rate and step bounds, Adam's bias corrections and step
+r"""Adaptive steps: AdaGrad's falling rate, RMSprop's effective rate, forgetting and step bounds, Adam's bias corrections and step
 bounds, the early variance of the second moment (the RMSprop, Adam and schedules chapters).
 """
 
@@ -132,6 +132,62 @@ def rms_sign_cycle_radius(lr, dim=2):
     cycle's distance to the minimum is :math:`\sqrt{d}\,\eta/2`.
     """
     return lr * np.sqrt(dim) / 2
+
+
+
+def adagrad_steady_step(g, t, lr, eps=1e-10, s0=0.0):
+    r"""AdaGrad's step at step ``t`` under a constant gradient ``g``, from the sum :math:`s_0`.
+
+    The sum of squares grows linearly, :math:`s_t = s_0 + t g^2`, so the step
+    :math:`\theta_{t-1} - \theta_t` is
+
+    .. math::
+        \Delta_t = \frac{\eta\, g}{\sqrt{s_0 + t g^2} + \epsilon}
+        \;=\; \frac{\eta}{\sqrt t}\operatorname{sign}(g) \quad (s_0 = 0,\ \epsilon \to 0):
+
+    the effective rate :math:`\eta/(\sqrt{s_t} + \epsilon)` falls like :math:`1/\sqrt t` and
+    never recovers. With :math:`s_0 > 0` (the sum left by earlier, larger gradients, or
+    torch's ``initial_accumulator_value``) the step is at most :math:`\eta |g| / \sqrt{s_0}`.
+    :func:`rms_step_after_change` is RMSprop's counterpart. Duchi, Hazan & Singer (2011).
+    """
+    g = np.asarray(g, dtype=float)
+    return lr * g / (np.sqrt(s0 + np.asarray(t, dtype=float) * g * g) + eps)
+
+
+
+def rms_step_after_change(g, t, lr, alpha, eps, v0):
+    r"""RMSprop's step ``t`` steps into a constant gradient ``g``, from the average :math:`v_0`.
+
+    Unrolling :math:`v_t = \alpha v_{t-1} + (1 - \alpha) g^2` gives
+    :math:`v_t = \alpha^t v_0 + (1 - \alpha^t) g^2`: the old average fades geometrically,
+    and the step :math:`\eta g / (\sqrt{v_t} + \epsilon)` returns to
+    :math:`\approx \eta \operatorname{sign}(g)` whatever :math:`v_0` was (see
+    :func:`rms_forget_steps`). With :math:`v_0 = 0` this is :func:`rms_steady_step`.
+    """
+    g = np.asarray(g, dtype=float)
+    decay = np.asarray(alpha, dtype=float) ** np.asarray(t, dtype=float)
+    return lr * g / (np.sqrt(decay * v0 + (1 - decay) * g * g) + eps)
+
+
+
+def rms_forget_steps(alpha, ratio):
+    r"""Steps until RMSprop's step is back to :math:`\eta/\sqrt 2` after a change of gradient scale.
+
+    If the average is :math:`v_0 = r\, g^2` when the gradient becomes the constant :math:`g`
+    (:math:`r > 1`: the earlier gradients were larger), then by :func:`rms_step_after_change`
+    (:math:`\epsilon \to 0`) the step is at least :math:`\eta/\sqrt 2` once
+    :math:`\alpha^t (r - 1) \le 1`, that is
+
+    .. math::
+        t \ge \frac{\ln(r - 1)}{\ln(1/\alpha)} \approx \frac{\ln r}{1 - \alpha}:
+
+    the memory :math:`1/(1 - \alpha)` times the logarithm of the change. Returns the
+    smallest such integer :math:`t` (0 when :math:`r \le 2`).
+    """
+    r = np.asarray(ratio, dtype=float)
+    bound = np.log(np.maximum(r - 1, 1.0)) / -np.log(alpha)
+    steps = np.ceil(bound - 1e-9)
+    return steps.astype(int) if steps.ndim else int(steps)
 
 
 

@@ -216,6 +216,32 @@ def newton_schulz_interval(coefficients=(3.4445, -4.7750, 2.0315), steps=5, s_mi
     return lo, hi
 
 
+def newton_schulz_threshold(coefficients=(3.4445, -4.7750, 2.0315), steps=5):
+    r"""The least :math:`s_\min` whose ``steps`` iterations land :math:`[s_\min, 1]` in the attractor.
+
+    Below it, :math:`p^{k}(s)` either falls short of the attracting interval
+    :math:`[\ell, h]` (:func:`newton_schulz_attractor`) or overshoots it: for Muon's
+    coefficients and five steps a singular value of :math:`G/\lVert G\rVert_F` of 0.0041
+    ends at 1.20, above :math:`h \approx 1.134`. Found by bisection on :math:`\log s_\min`
+    (the image of :math:`[s_\min, 1]` shrinks as :math:`s_\min` grows, so the test is monotone),
+    to a relative tolerance of :math:`10^{-12}`.
+
+    Example:
+        >>> round(newton_schulz_threshold(), 5)
+        0.00518
+    """
+    lo, hi = newton_schulz_attractor(coefficients)
+    below, above = 1e-12, 1.0
+    while above / below > 1 + 1e-12:
+        middle = np.sqrt(below * above)
+        a, b = newton_schulz_interval(coefficients, steps, middle)
+        if a >= lo - 1e-12 and b <= hi + 1e-12:
+            above = middle
+        else:
+            below = middle
+    return float(above)
+
+
 def newton_schulz_attractor(coefficients=(3.4445, -4.7750, 2.0315)):
     r"""The smallest interval :math:`[\ell, h]` with :math:`p([\ell, h]) = [\ell, h]` that every :math:`s \in (0, 1]` enters.
 

@@ -7,12 +7,19 @@ once, in one display bundle:
 * ``application/vnd.jupyter.widget-view+json`` -- ipywidgets sliders and an
   image that is re-rendered from the same figure after every change (JupyterLab,
   Notebook 7, VS Code, Colab; no ipympl needed);
-* ``text/html`` -- a kernel-free version for the website: the figure rendered at
-  every combination of a few values of each control, switched by range inputs
+* ``text/html`` -- a kernel-free version for the website: the figure at every
+  combination of the controls' values (all of them within :data:`FRAME_BUDGET`
+  frames, else each control's ``static`` values), switched by range inputs
   labelled like the live sliders. ``_config.yml`` makes the html builder prefer
-  it. The full sweep is rendered only while the site is built (the book's
-  Sphinx extension sets ``OPTLIB_STATIC_SITE=1``); elsewhere the fallback is the
-  current frame alone, so stored notebooks stay small.
+  it. A frame is the background raster (one PNG per combination of the
+  ``redraw_on`` controls) under a vector overlay of the animated artists, drawn
+  by matplotlib's SVG renderer (:mod:`optlib.widgets._overlay`); an artist that
+  does not change with a control is stored once for all its values, and the
+  overlays travel gzipped inside the page. One generic script
+  (:data:`EXPLORER_JS`) switches frames. The full sweep is rendered only while
+  the site is built (the book's Sphinx extension sets ``OPTLIB_STATIC_SITE=1``);
+  elsewhere the fallback is the current frame alone, a PNG, so stored notebooks
+  stay small.
 
 This package is the only part of optlib that imports ipywidgets. Explorers hold
 no mathematics: the chapter modules beside this one call :func:`optlib.run` and
@@ -20,6 +27,7 @@ no mathematics: the chapter modules beside this one call :func:`optlib.run` and
 """
 
 import base64
+import gzip
 import hashlib
 import html
 import itertools
@@ -32,16 +40,50 @@ import numpy as np
 from optlib.plotting import png
 
 STATIC_SITE_ENV = "OPTLIB_STATIC_SITE"
-MAX_FRAMES = 64
+FRAME_BUDGET = 500  # website frames per explorer: combinations of the controls' values
+MAX_BACKGROUNDS = 64  # backgrounds kept by the live figure (blitting cache)
 PLAY_INTERVAL_MS = 600
+WORKERS_ENV = "OPTLIB_SITE_WORKERS"  # processes sweeping an explorer's website frames (default: the CPUs)
+MAX_WORKERS = 4
+
+# The overlay that carries the animated artists, over the background raster.
+OVERLAY_STYLE = ("position:absolute;left:0;top:0;width:100%;height:100%;overflow:hidden;pointer-events:none;"
+                 "stroke-linejoin:round;stroke-linecap:butt;white-space:pre;font-variant-ligatures:none;"
+                 "font-family:optlib-dejavu,'DejaVu Sans',sans-serif")
+
+# The one generic frame switcher, the same for every explorer: it reads the explorer's
+# JSON (sizes, labels, backgrounds, slots of SVG fragments) and shows the frame of the
+# inputs' positions; a play button steps its input to the end. No mathematics here.
+EXPLORER_JS = (
+    "(function(root){var d=JSON.parse(root.querySelector('script[type=\"application/json\"]').textContent),"
+    "img=root.querySelector('img'),gs=root.querySelector('svg').children,inputs=root.querySelectorAll('input'),"
+    "shown=[],z=null;function at(deps,pos){var k=0;deps.forEach(function(i){k=k*d.sizes[i]+pos[i];});return k;}"
+    "function show(){var pos=[];inputs.forEach(function(input,i){var j=+input.value;pos.push(j);"
+    "input.previousElementSibling.textContent=d.labels[i][j];});var b=d.bg.src[at(d.bg.deps,pos)];"
+    "if(+img.dataset.bg!==b){img.dataset.bg=b;img.src=d.backgrounds[b];}"
+    "if(z)z.slots.forEach(function(s,i){var f=s.f[at(s.deps,pos)];if(shown[i]!==f){shown[i]=f;"
+    "gs[i+1].innerHTML=z.strings[f];}});}"
+    # the frames come gzipped (base64): unpacked once, by the browser's own DecompressionStream
+    "fetch('data:application/octet-stream;base64,'+d.frames).then(function(r){"
+    "return new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).json();})"
+    ".then(function(frames){z=frames;show();root.dataset.ready='1';});"
+    "inputs.forEach(function(input){input.addEventListener('input',show);});"
+    "root.querySelectorAll('button[data-play]').forEach(function(button){"
+    "var input=inputs[+button.dataset.play],timer=null;"
+    "function stop(){clearInterval(timer);timer=null;button.textContent='\\u25B6';}"
+    "button.addEventListener('click',function(){if(timer){stop();return;}"
+    "if(+input.value>=+input.max){input.value=0;show();}button.textContent='\\u275A\\u275A';"
+    "timer=setInterval(function(){if(+input.value>=+input.max){stop();return;}"
+    "input.value=+input.value+1;show();},%d);});});})(document.currentScript.parentNode);" % PLAY_INTERVAL_MS)
 
 
 @dataclass
 class Control:
     """A named control: the keyword of ``update``, its label, and the values offered.
 
-    ``values`` are the slider's positions in Jupyter; ``static`` (a subset, by
-    default about seven evenly spread values) are rendered for the website.
+    ``values`` are the slider's positions in Jupyter, and on the website too when
+    the explorer's combinations of values fit :data:`FRAME_BUDGET`; otherwise the
+    website offers ``static`` (a subset, by default about seven evenly spread values).
     With ``play``, a play button steps through the values: an animation, live and
     on the website alike (for a time control such as the step of a race).
     """
@@ -77,6 +119,26 @@ def log_values(lo, hi, n):
 def lin_values(lo, hi, n):
     """``n`` values evenly spaced from ``lo`` to ``hi``, rounded to 4 significant digits."""
     return tuple(float(f"{v:.4g}") for v in np.linspace(lo, hi, n))
+
+
+def _site_workers(frames):
+    """Processes that sweep a website explorer's frames: one per available CPU (at most
+    :data:`MAX_WORKERS`, ``OPTLIB_SITE_WORKERS`` overrides), forked on Linux only, and only
+    for sweeps long enough to pay for the fork."""
+    import sys
+
+    if sys.platform != "linux" or frames < 32:
+        return 1
+    default = min(len(os.sched_getaffinity(0)), MAX_WORKERS)
+    return max(1, int(os.environ.get(WORKERS_ENV, default)))
+
+
+_SWEEP = []  # (explorer, values, prefix) of the sweep under way, inherited by the forked workers
+
+
+def _sweep_part(indices):
+    explorer, values, prefix = _SWEEP
+    return explorer._sweep(indices, values, prefix)
 
 
 class Explorer:
@@ -125,7 +187,7 @@ class Explorer:
         """Draw the figure into the canvas: the background from cache, then the animated artists."""
         key = tuple(self.values[name] for name in sorted(self.redraw_on))
         if key not in self._backgrounds:
-            if len(self._backgrounds) >= MAX_FRAMES:
+            if len(self._backgrounds) >= MAX_BACKGROUNDS:
                 self._backgrounds.clear()
             self.canvas.draw()
             self._backgrounds[key] = self.canvas.copy_from_bbox(self.figure.bbox)
@@ -166,64 +228,165 @@ class Explorer:
         return w.VBox([w.HBox(sliders, layout=w.Layout(flex_flow="row wrap")), image])
 
     # -- the website: precomputed frames -------------------------------------------
-    def frames(self):
-        """PNG frames for every combination of the controls' static values (row-major)."""
-        grid = list(itertools.product(*(c.static for c in self.controls)))
-        if len(grid) > MAX_FRAMES:
-            raise ValueError(f"{len(grid)} static frames; keep it at most {MAX_FRAMES}")
+    def site_values(self):
+        """The values each control offers on the website: all of them if their combinations
+        fit :data:`FRAME_BUDGET`, else each control's ``static`` values."""
+        if int(np.prod([len(c.values) for c in self.controls])) <= FRAME_BUDGET:
+            return [c.values for c in self.controls]
+        frames = int(np.prod([len(c.static) for c in self.controls]))
+        if frames > FRAME_BUDGET:
+            raise ValueError(f"{frames} website frames even with the static values; keep it at most {FRAME_BUDGET}")
+        return [c.static for c in self.controls]
+
+    def background_png(self):
+        """The figure without its animated artists, as PNG bytes."""
+        self.canvas.draw()  # animated artists are skipped
+        return png(self.canvas.buffer_rgba())
+
+    def site_frames(self, prefix="f"):
+        """Everything the website's explorer needs, as a JSON-able dict (see :data:`EXPLORER_JS`).
+
+        The figure is swept over every combination of the website's values once: the
+        background (a PNG per combination of the ``redraw_on`` controls) and each animated
+        artist as a compact SVG fragment. An artist that does not change along a control
+        is stored once for all its values: artists are grouped into slots (consecutive
+        artists depending on the same controls), each indexed by those controls alone.
+        """
+        values = self.site_values()
+        sizes = [len(v) for v in values]
+        redraw = [k for k, c in enumerate(self.controls) if c.name in self.redraw_on]
+        grid = list(itertools.product(*(range(n) for n in sizes)))
+        strings, ids = [], {}
+
+        def intern(text):
+            if text not in ids:
+                ids[text] = len(strings)
+                strings.append(text)
+            return ids[text]
+
         saved = dict(self.values)
+        backgrounds, background_of = [], {}
         try:
-            return [self.update(**dict(zip(self.values, combo))).png() for combo in grid]
+            for index in grid:
+                key = tuple(index[k] for k in redraw)
+                if key not in background_of:
+                    self.update(**self._at(values, index))
+                    background_of[key] = len(backgrounds)
+                    backgrounds.append(self.background_png())
+            workers = _site_workers(len(grid))
+            if workers > 1:  # forked copies of this process sweep interleaved parts of the grid
+                import multiprocessing
+
+                _SWEEP[:] = [self, values, prefix]
+                try:
+                    with multiprocessing.get_context("fork").Pool(workers) as pool:
+                        parts = pool.map(_sweep_part, [grid[w::workers] for w in range(workers)])
+                finally:
+                    _SWEEP.clear()
+            else:
+                parts = [self._sweep(grid, values, prefix)]
         finally:
             self.update(**saved)
+        table = np.zeros((len(self.animated), *sizes), dtype=np.int64)
+        rows, defs, fonts = {}, {}, set()
+        for part_rows, part_defs, part_fonts in parts:
+            rows.update(part_rows)
+            defs.update(part_defs)
+            fonts |= part_fonts
+        for index in grid:  # in grid order: the same page however the sweep was split
+            for a, text in enumerate(rows[index]):
+                table[(a, *index)] = intern(text)
+        defs = dict(sorted(defs.items()))
+        slots = []
+        for a in range(len(self.animated)):
+            deps = [k for k in range(len(sizes)) if not np.all(table[a] == table[a].take([0], axis=k))]
+            if slots and slots[-1]["deps"] == deps:
+                slots[-1]["artists"].append(a)
+            else:
+                slots.append({"deps": deps, "artists": [a]})
+        for slot in slots:
+            sub = []
+            for index in itertools.product(*(range(sizes[k]) for k in slot["deps"])):
+                full = [0] * len(sizes)
+                for k, i in zip(slot["deps"], index):
+                    full[k] = i
+                sub.append(intern("".join(strings[table[(a, *full)]] for a in slot["artists"])))
+            slot["f"] = sub
+            del slot["artists"]
+        return {
+            "sizes": sizes, "labels": [[c.text(v) for v in vals] for c, vals in zip(self.controls, values)],
+            "values": values, "bg": {"deps": redraw, "src": [background_of[key] for key in
+                                                          itertools.product(*(range(sizes[k]) for k in redraw))]},
+            "backgrounds": backgrounds, "slots": slots, "strings": strings, "defs": "".join(defs.values()),
+            "fonts": sorted(fonts),
+        }
+
+    def _at(self, values, index):
+        return {c.name: values[k][i] for k, (c, i) in enumerate(zip(self.controls, index))}
+
+    def _sweep(self, indices, values, prefix):
+        """The animated artists' SVG fragments at the grid points ``indices``:
+        ``({index: [fragment of each artist]}, {id: definition}, fonts)``."""
+        from optlib.widgets._overlay import Compactor, FrameRenderer
+
+        compactor, out = Compactor(prefix), {}
+        with FrameRenderer(self.figure) as renderer:
+            for index in indices:
+                self.update(**self._at(values, index))
+                fragments = compactor.fragments(renderer.draw(self.animated))
+                out[index] = [fragments.get(a, "") for a in range(len(self.animated))]
+        return out, compactor.definitions(), compactor.fonts
+
+    def _site_index(self, values):
+        """Positions of the current values among the website's (the defaults where one is missing)."""
+        return [vals.index(self.values[c.name]) if self.values[c.name] in vals else vals.index(c.default)
+                for c, vals in zip(self.controls, values)]
 
     def static_html(self, full=None):
-        """The kernel-free html: all frames and range inputs (or the current frame only)."""
+        """The kernel-free html: the current frame alone, or (on the website) every frame and range inputs."""
         full = os.environ.get(STATIC_SITE_ENV) == "1" if full is None else full
-        controls = self.controls if full else []
-        frames = self.frames() if full else [self.png()]
-        encoded = [base64.b64encode(f).decode() for f in frames]
-        uid = "optlib-" + hashlib.sha1("".join(encoded[:1]).encode() + self.alt.encode()).hexdigest()[:10]
+        if not full:
+            encoded = base64.b64encode(self.png()).decode()
+            uid = "optlib-" + hashlib.sha1(encoded.encode() + self.alt.encode()).hexdigest()[:10]
+            return (f'<div class="optlib-explorer" id="{uid}"><img src="data:image/png;base64,{encoded}" '
+                    f'alt="{html.escape(self.alt)}" style="max-width:100%"></div>')
+        uid = "optlib-" + hashlib.sha1((self.alt + repr([c.values for c in self.controls])).encode()).hexdigest()[:10]
+        data = self.site_frames(prefix="o" + uid[7:11])
+        position = self._site_index(data["values"])
+
+        def at(deps):
+            k = 0
+            for d in deps:
+                k = k * data["sizes"][d] + position[d]
+            return k
+
         rows = []
-        for i, c in enumerate(controls):
-            start = c.static.index(self.values[c.name])
+        for i, c in enumerate(self.controls):
             rows.append(
                 f'<label style="margin-right:1.5em;white-space:nowrap">{html.escape(c.label)} = '
-                f'<output>{html.escape(c.text(self.values[c.name]))}</output> '
-                f'<input type="range" min="0" max="{len(c.static) - 1}" step="1" value="{start}" '
+                f'<output>{html.escape(data["labels"][i][position[i]])}</output> '
+                f'<input type="range" min="0" max="{data["sizes"][i] - 1}" step="1" value="{position[i]}" '
                 f'data-index="{i}" aria-label="{html.escape(c.label)}" style="vertical-align:middle">'
                 + (f' <button type="button" data-play="{i}" aria-label="play {html.escape(c.label)}">▶</button>'
                    if c.play else "") + '</label>')
-        img = (f'<img src="data:image/png;base64,{encoded[0] if not full else encoded[self._frame_index()]}" '
-               f'alt="{html.escape(self.alt)}" style="max-width:100%">')
-        if not full:
-            return f'<div class="optlib-explorer" id="{uid}">{img}</div>'
-        labels = [[c.text(v) for v in c.static] for c in controls]
-        sizes = [len(c.static) for c in controls]
-        script = (
-            "(function(){var root=document.getElementById(%s);var frames=%s,labels=%s,sizes=%s;"
-            "var img=root.querySelector('img'),inputs=root.querySelectorAll('input');"
-            "function show(){var k=0;inputs.forEach(function(input,i){var j=+input.value;"
-            "k=k*sizes[i]+j;input.previousElementSibling.textContent=labels[i][j];});"
-            "img.src='data:image/png;base64,'+frames[k];}"
-            "inputs.forEach(function(input){input.addEventListener('input',show);});"
-            # a play button advances its slider one frame per interval, to the end
-            "root.querySelectorAll('button[data-play]').forEach(function(button){"
-            "var input=inputs[+button.dataset.play],timer=null;"
-            "function stop(){clearInterval(timer);timer=null;button.textContent='\\u25B6';}"
-            "button.addEventListener('click',function(){if(timer){stop();return;}"
-            "if(+input.value>=+input.max){input.value=0;show();}button.textContent='\\u275A\\u275A';"
-            "timer=setInterval(function(){if(+input.value>=+input.max){stop();return;}"
-            "input.value=+input.value+1;show();},%d);});});})();"
-        ) % (json.dumps(uid), json.dumps(encoded), json.dumps(labels), json.dumps(sizes), PLAY_INTERVAL_MS)
-        return (f'<div class="optlib-explorer" id="{uid}"><div>{"".join(rows)}</div>{img}'
-                f'<script>{script}</script></div>')
-
-    def _frame_index(self):
-        k = 0
-        for c in self.controls:
-            k = k * len(c.static) + c.static.index(self.values[c.name])
-        return k
+        width, height = self.figure.get_size_inches()
+        background = data["bg"]["src"][at(data["bg"]["deps"])]
+        encoded = ["data:image/png;base64," + base64.b64encode(b).decode() for b in data["backgrounds"]]
+        slots = "".join(f'<g>{data["strings"][slot["f"][at(slot["deps"])]]}</g>' for slot in data["slots"])
+        frames = {"slots": [{"deps": sl["deps"], "f": sl["f"]} for sl in data["slots"]], "strings": data["strings"]}
+        frames = gzip.compress(json.dumps(frames, ensure_ascii=False, separators=(",", ":")).encode(), 9, mtime=0)
+        payload = {"sizes": data["sizes"], "labels": data["labels"], "bg": data["bg"], "backgrounds": encoded,
+                   "frames": base64.b64encode(frames).decode()}
+        payload = json.dumps(payload, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
+        return (
+            f'<div class="optlib-explorer" id="{uid}"><div>{"".join(rows)}</div>'
+            f'<div class="optlib-figure" style="position:relative;width:{round(width * self.figure.dpi)}px;max-width:100%">'
+            # no padding (the dark theme pads images), no filter of its own: the site dims the whole figure
+            f'<img class="dark-light" src="{encoded[background]}" data-bg="{background}" alt="{html.escape(self.alt)}" '
+            f'style="display:block;width:100%;height:auto;padding:0;margin:0;border:0;border-radius:0">'
+            f'<svg class="optlib-overlay" viewBox="0 0 {width * 72:g} {height * 72:g}" aria-hidden="true" '
+            f'style="{OVERLAY_STYLE}"><defs>{data["defs"]}</defs>{slots}</svg></div>'
+            f'<script type="application/json">{payload}</script><script>{EXPLORER_JS}</script></div>')
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         static = self.static_html()

@@ -35,9 +35,10 @@ def noisy_decay_runs(lambdas=LAMBDAS, sigmas=SIGMAS, lr=0.01, steps=600, runs=20
 def decay_explorer(lr=0.01, steps=600, runs=200, seed=0):
     """Weight decay of two parameters with different gradient scales, Adam + L2 against AdamW.
 
-    Each parameter's loss gradient is zero-mean noise of scale σ₁ or σ₂, so only the decay
-    moves the mean of θ. AdamW shrinks both by 1 - ηλ per step; Adam + L2 divides λ by
-    the gradient scale √v̂ ≈ √(σ² + (λθ)²), which holds the decay term itself too.
+    The parameters are θ = (x, y); the loss gradient of x is zero-mean noise of scale σ₁, that of
+    y of scale σ₂, so only the decay moves the means of x and y. AdamW shrinks both by 1 - ηλ per
+    step; Adam + L2 divides λ by the gradient scale √v̂ ≈ √(σ² + (λθ)²), which holds the decay term
+    itself too.
     ``seed`` seeds the noise (the book passes its ``book_seed()``).
     """
     mean = noisy_decay_runs(LAMBDAS, SIGMAS, lr, steps, runs, seed)
@@ -52,7 +53,7 @@ def decay_explorer(lr=0.01, steps=600, runs=200, seed=0):
         ax.set_ylim(-0.08, 1.08)
         ax.axhline(0, color="#999999", lw=0.6)
         ax.set_xlabel("step $t$")
-        ax.set_ylabel(rf"mean $\theta_{k + 1}$ over {runs} runs")
+        ax.set_ylabel(rf"mean ${'xy'[k]}$ over {runs} runs")
         ax.grid(True, alpha=0.3)
         texts.append(ax.text(0.5, 1.02, "", transform=ax.transAxes, ha="center", fontsize=9))
         texts.append(ax.text(0.97, 0.6, "", transform=ax.transAxes, ha="right", va="top", fontsize=8.5,
@@ -66,7 +67,7 @@ def decay_explorer(lr=0.01, steps=600, runs=200, seed=0):
             for name in ("Adam + L2", "AdamW"):
                 lines[name, k].set_data(t, mean[name][:, i, j])
             lines["pred", k].set_data(t, adamw_pure_decay(1.0, lr, lam, t))
-            texts[2 * k].set_text(f"θ{k + 1}: gradient noise σ{k + 1} = {sigma:g}")
+            texts[2 * k].set_text(f"{'xy'[k]}: gradient noise σ{k + 1} = {sigma:g}")
             # Adam + L2 at the start: v̂ ≈ σ² + (λθ₀)², the noise plus the decay term itself
             effective = float(adam_l2_effective_decay(lam, sigma ** 2 + lam ** 2))
             texts[2 * k + 1].set_text(f"decay rate at t = 0 (× η):\nAdamW  λ = {lam:g}\n"

@@ -4,8 +4,8 @@
 :func:`race` runs all of them on one surface, and the two explorers draw the
 runs: :func:`race_explorer` scrubs through time on every surface (the website's
 animation), :func:`playground_explorer` lets the reader move the start point
-and each learning rate. Runs are cached, so moving one slider reruns one
-optimizer.
+and each learning rate, at a constant rate or with a cosine decay. Runs are
+cached, so moving one slider reruns one optimizer.
 """
 
 from functools import lru_cache
@@ -14,6 +14,7 @@ import numpy as np
 
 from optlib import SGD, Adam, AdamW, Beale, Himmelblau, Quadratic, RMSprop, Rosenbrock, Saddle, Trajectory, run
 from optlib.plotting import LossPanel, PathPanel, color, figure
+from optlib.schedules import CosineAnnealingLR
 from optlib.widgets import Control, Explorer, log_values
 
 NAMES = ("SGD", "Momentum", "RMSprop", "Adam", "AdamW")
@@ -64,19 +65,32 @@ def start_point(surface, start="default"):
     return np.array([x_lo + fx * (x_hi - x_lo), y_lo + fy * (y_hi - y_lo)])
 
 
+SCHEDULES = ("constant", "cosine")
+
+
+def scheduled(lr, schedule, steps):
+    """The learning rate ``lr`` kept constant, or decayed to 0 over ``steps`` steps by a cosine."""
+    if schedule not in SCHEDULES:
+        raise ValueError(f"Invalid schedule: {schedule!r} (one of {SCHEDULES} is expected)")
+    return lr if schedule == "constant" else CosineAnnealingLR(lr, T_max=steps)
+
+
 @lru_cache(maxsize=512)
-def _run(surface, name, lr, start, steps):
+def _run(surface, name, lr, start, steps, schedule):
     objective = SURFACES[surface]
-    return run(contender(name, lr), objective, start_point(surface, start), steps, bound=BOUND)
+    return run(contender(name, scheduled(lr, schedule, steps)), objective, start_point(surface, start), steps,
+               bound=BOUND)
 
 
-def race(surface, lrs=None, start="default", steps=STEPS):
+def race(surface, lrs=None, start="default", steps=STEPS, schedule="constant"):
     """``{name: Trajectory}`` of the five optimizers on ``surface`` (cached).
 
-    ``lrs`` overrides some learning rates of :data:`RACE_LR`, e.g. ``{"SGD": 0.1}``.
+    ``lrs`` overrides some learning rates of :data:`RACE_LR`, e.g. ``{"SGD": 0.1}``;
+    ``schedule="cosine"`` decays each from its value to 0 over the ``steps`` steps
+    (``CosineAnnealingLR(lr, T_max=steps)``).
     """
     lrs = {**RACE_LR[surface], **(lrs or {})}
-    return {name: _run(surface, name, float(lrs[name]), start, int(steps)) for name in NAMES}
+    return {name: _run(surface, name, float(lrs[name]), start, int(steps), schedule) for name in NAMES}
 
 
 def until(trajectory, t):
@@ -161,19 +175,22 @@ def race_explorer(steps=STEPS):
 
 
 def playground_explorer(steps=STEPS):
-    """The whole race on a surface, with the start point and each learning rate (× the race's) to choose."""
+    """The whole race on a surface, with the start point, the schedule and each learning rate
+    (× the race's) to choose."""
     view = _RaceFigure(steps)
     scales = log_values(0.1, 10, 9)
 
-    def update(surface, start, **scale):
+    def update(surface, start, schedule, **scale):
         view.set_surface(surface)
         lrs = {name: RACE_LR[surface][name] * scale[name] for name in NAMES}
-        view.show(race(surface, lrs, start, steps), lrs, steps)
+        view.show(race(surface, lrs, start, steps, schedule), lrs, steps)
 
     controls = [Control("surface", "surface", tuple(SURFACES), "Rosenbrock"),
-                Control("start", "start", tuple(STARTS), "default", static=("default",))]
+                Control("start", "start", tuple(STARTS), "default", static=("default",)),
+                Control("schedule", "schedule", SCHEDULES, "constant")]
     controls += [Control(name, f"{name} η × ", scales, 1.0,
                          static=(1.0, 10.0) if name in ("SGD", "Adam") else (1.0,)) for name in NAMES]
     return Explorer(view.fig, update, controls, animated=view.artists, redraw_on={"surface"},
                     alt="SGD, Momentum, RMSprop, Adam and AdamW on a chosen surface from a chosen start, "
-                        "each at a chosen multiple of its race learning rate; diverged runs are labelled.")
+                        "each at a chosen multiple of its race learning rate, constant or with a cosine decay; "
+                        "diverged runs are labelled.")

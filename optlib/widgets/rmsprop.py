@@ -35,8 +35,8 @@ def rotation_explorer(kappa=KAPPA, steps=STEPS):
     path_title = ax_path.text(0.5, 1.02, "", transform=ax_path.transAxes, ha="center", fontsize=9)
 
     t = np.arange(1, steps + 1)
-    (lr1,) = ax_lr.plot([], [], lw=1.6, color=COLORS["RMSprop"], label=r"RMSprop, $\theta_1$")
-    (lr2,) = ax_lr.plot([], [], lw=1.6, ls="--", color="#000000", label=r"RMSprop, $\theta_2$")
+    (lr1,) = ax_lr.plot([], [], lw=1.6, color=COLORS["RMSprop"], label=r"RMSprop, $x$")
+    (lr2,) = ax_lr.plot([], [], lw=1.6, ls="--", color="#000000", label=r"RMSprop, $y$")
     ax_lr.axhline(lr_gd, color=COLORS["GD"], lw=1.2, ls=":", label=f"GD's best η* = {lr_gd:.3g}")
     ax_lr.set_yscale("log")
     ax_lr.set_xlim(0, steps)

@@ -91,7 +91,7 @@ def saddle_explorer(steps=200):
         out = np.flatnonzero(np.abs(traj.params[:, 1]) >= 1.0)
         measured = f"step {out[0]}" if len(out) else f"not within {steps} steps"
         escape_line.set_xdata([predicted, predicted])
-        paths.status.set_text(f"escapes (|θ₂| ≥ 1) at {measured}")
+        paths.status.set_text(f"escapes (|y| ≥ 1) at {measured}")
         paths.status.set_color("#222222")
         note.set_text(f"predicted escape: step {predicted}\nsmallest gradient norm {norms.min():.1e}")
 

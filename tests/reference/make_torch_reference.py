@@ -102,13 +102,16 @@ def gradient(theta, A, b):
     return g.reshape(np.shape(theta)).astype(np.asarray(theta).dtype)
 
 
-def trajectory(torch, optimizer, kwargs, theta0, A, b, dtype):
-    """``STEPS`` steps of ``torch.optim.<optimizer>``; the parameters and gradients of each."""
-    kwargs = dict(kwargs)
+def trajectory(torch, optimizer, kwargs, theta0, A, b, dtype, foreach=False):
+    """``STEPS`` steps of ``torch.optim.<optimizer>``; the parameters and gradients of each.
+
+    ``foreach=None`` passes no ``foreach`` (torch's Muon takes none: it has one code path).
+    """
+    kwargs = {k: tuple(v) if isinstance(v, list) else v for k, v in kwargs.items()}
     if "betas" in kwargs:
         kwargs["betas"] = tuple(kwargs["betas"])
     p = torch.nn.Parameter(torch.tensor(theta0.astype(dtype)))
-    opt = getattr(torch.optim, optimizer)([p], foreach=False, **kwargs)
+    opt = getattr(torch.optim, optimizer)([p], **({} if foreach is None else dict(foreach=foreach)), **kwargs)
     params, grads = [p.detach().numpy().copy()], []
     for _ in range(STEPS):
         g = gradient(params[-1], A, b)
@@ -119,22 +122,28 @@ def trajectory(torch, optimizer, kwargs, theta0, A, b, dtype):
     return np.stack(params), np.stack(grads)
 
 
-def main():
-    import torch
-
-    torch.use_deterministic_algorithms(True)
-    torch.set_num_threads(1)
+def record(torch, table, run=trajectory, first_seed=0):
+    """The arrays and configs of every configuration of ``table`` in every dtype (seeds from ``first_seed``)."""
     arrays, configs = {}, []
-    for seed, (optimizer, label, kwargs, shape) in enumerate(TABLE):
+    for seed, (optimizer, label, kwargs, shape) in enumerate(table, start=first_seed):
         for dtype in DTYPES:
             name = f"{optimizer}-{label}-{dtype}"
             theta0, A, b = problem(shape, seed)
-            params, grads = trajectory(torch, optimizer, kwargs, theta0, A, b, dtype)
+            params, grads = run(torch, optimizer, kwargs, theta0, A, b, dtype)
             assert params.dtype == dtype and np.all(np.isfinite(params)), name
             arrays[f"{name}/A"], arrays[f"{name}/b"] = A, b
             arrays[f"{name}/params"], arrays[f"{name}/grads"] = params, grads
             configs.append(dict(name=name, optimizer=optimizer, kwargs=kwargs, dtype=dtype,
                                 shape=list(shape), seed=seed))
+    return arrays, configs
+
+
+def main():
+    import torch
+
+    torch.use_deterministic_algorithms(True)
+    torch.set_num_threads(1)
+    arrays, configs = record(torch, TABLE)
     meta = dict(torch=torch.__version__, numpy=np.__version__, steps=STEPS, foreach=False)
     np.savez_compressed(OUT, configs=np.array(json.dumps(configs)), meta=np.array(json.dumps(meta)),
                         **arrays)
@@ -162,9 +171,12 @@ def write_defaults():
             p.grad = torch.tensor(gradient(p.detach().numpy(), A, b))
             opt.step()
         runs.append(p.detach().numpy().copy())
+    kept = json.loads(DEFAULTS_OUT.read_text()).get("modern_defaults") if DEFAULTS_OUT.exists() else None
     record = dict(defaults=defaults, torch=torch.__version__,
                   adam_decoupled_minus_adamw=float(np.max(np.abs(runs[0] - runs[1]))),
                   adam_decoupled_run=dict(lr=0.05, weight_decay=0.3, steps=STEPS, dtype="float64"))
+    if kept is not None:  # make_torch_modern.write_defaults' part
+        record["modern_defaults"] = kept
     DEFAULTS_OUT.write_text(json.dumps(record, indent=1) + "\n")
     print(f"wrote {DEFAULTS_OUT}")
 

@@ -1,0 +1,232 @@
+"""The website's explorers, side by side: PNG frames (before) against a raster background
+with vector overlays (now). Prints numbers; asserts nothing.
+
+1. Page weight: bytes transferred for each chapter page, as headless Chromium measures
+   them (``transferSize``), from a plain static server that does not compress (the frame
+   data are gzipped inside the page by the build itself): the page with the explorers'
+   own files (font, stylesheet), and with everything it loads.
+2. Frames: for every explorer, the frames its website version offers (the product of
+   its controls' positions) on each site.
+3. Frame build time: every explorer's kernel-free html rendered as the site build does
+   (``OPTLIB_STATIC_SITE=1``), with each tree's own optlib, in a fresh process.
+4. Frame-switch latency: in headless Chromium, a seeded random walk of control changes
+   on every explorer; the time from the input event to the next paint with the new
+   frame (``performance.now()`` before the event; after it, the new images decoded,
+   then the next animation frame and a task after it), median and 95th percentile.
+
+    python benchmarks/bench_explorers.py [--before DIR] [--after DIR] [--before-ref REF] [--changes N]
+
+``--before``/``--after`` name already built sites (``_build/html``); a missing one is built
+(``--before-ref``, default the last commit with PNG frames, from ``git archive``; the after
+site from this working tree).
+"""
+
+import argparse
+import functools
+import http.server
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+BEFORE_REF = "4f01f07"  # the last commit whose explorers were PNG frames
+CHAPTERS = ["sgd", "momentum", "rmsprop", "adam", "adamw", "schedules", "modern", "playground"]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def checkout(ref, into):
+    """The tree of ``ref`` (no git metadata), extracted into ``into``."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(into)], input=archive, check=True)
+    return into
+
+
+def build(tree, out):
+    """Build the site of ``tree`` (its own optlib first on the path); returns (html dir, seconds)."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    start = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", "-W", "--keep-going", str(tree),
+                    "--path-output", str(out)], check=True, capture_output=True, env=env)
+    return out / "_build" / "html", time.perf_counter() - start
+
+
+FRAME_TIMES = """
+import importlib, json, os, pkgutil, sys, time
+os.environ["OPTLIB_STATIC_SITE"] = "1"
+import optlib.widgets
+times = {}
+for module in pkgutil.iter_modules(optlib.widgets.__path__):
+    mod = importlib.import_module(f"optlib.widgets.{module.name}")
+    for name in sorted(dir(mod)):
+        obj = getattr(mod, name)
+        if name.endswith("_explorer") and callable(obj) and obj.__module__ == mod.__name__:
+            explorer = obj()
+            cpu, wall = sum(os.times()[:4]), time.perf_counter()  # with the forked workers' CPU
+            html = explorer.static_html(full=True)
+            times[f"{module.name}.{name}"] = [sum(os.times()[:4]) - cpu, time.perf_counter() - wall,
+                                              len(html.encode())]
+print(json.dumps(times))
+"""
+
+
+def frame_times(tree):
+    """CPU seconds and html bytes of every explorer's website version, with the optlib of ``tree``."""
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    out = subprocess.run([sys.executable, "-c", FRAME_TIMES], check=True, capture_output=True, text=True,
+                         env=env, cwd=str(tree)).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def serve(directory):
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(directory)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+WEIGHT_JS = """async () => {
+    window.scrollTo(0, document.body.scrollHeight);
+    await document.fonts.ready;
+    await new Promise(r => setTimeout(r, 300));
+    const entries = performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'));
+    const sum = list => list.reduce((s, e) => s + e.transferSize, 0);
+    return [sum(entries), sum(entries.filter(e => e.entryType === 'navigation' || e.name.includes('/_static/optlib-')))];
+}"""
+
+EXPLORERS_JS = """() => Array.from(document.querySelectorAll('.optlib-explorer')).map(root => ({
+    alt: root.querySelector('img').alt.slice(0, 60),
+    frames: Array.from(root.querySelectorAll('input[type=range]')).reduce((p, i) => p * (+i.max + 1), 1),
+    positions: Array.from(root.querySelectorAll('input[type=range]')).map(i => +i.max + 1)}))"""
+
+LATENCY_JS = """async ([index, changes, seed]) => {
+    const root = document.querySelectorAll('.optlib-explorer')[index];
+    root.scrollIntoView();
+    for (let i = 0; i < 200 && root.querySelector('svg') && root.dataset.ready !== '1'; i++)
+        await new Promise(r => setTimeout(r, 25));
+    const inputs = root.querySelectorAll('input[type=range]');
+    let state = seed;
+    const random = n => { state = (state * 1103515245 + 12345) % 2147483648; return state % n; };
+    const paint = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+    const times = [];
+    await paint();
+    for (let c = 0; c < changes; c++) {
+        const input = inputs[random(inputs.length)], size = +input.max + 1;
+        if (size < 2) continue;
+        const j = (+input.value + 1 + random(size - 1)) % size;
+        const start = performance.now();
+        input.value = j;
+        input.dispatchEvent(new Event('input'));
+        await Promise.all(Array.from(root.querySelectorAll('img')).map(img => img.decode().catch(() => null)));
+        await paint();
+        times.push(performance.now() - start);
+    }
+    return times;
+}"""
+
+
+def browse(sites, changes):
+    """Page weights, explorers and latencies for each site, in one Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    results = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"])
+        for label, html in sites.items():
+            server = serve(html)
+            base = f"http://127.0.0.1:{server.server_address[1]}"
+            weights, explorers, latencies = {}, {}, {}
+            for name in CHAPTERS:
+                if not (html / "book" / f"{name}.html").is_file():
+                    continue
+                page = browser.new_page(viewport={"width": 1280, "height": 900})
+                page.goto(f"{base}/book/{name}.html", wait_until="load")
+                weights[name] = page.evaluate(WEIGHT_JS)
+                found = page.evaluate(EXPLORERS_JS)
+                for i, explorer in enumerate(found):
+                    key = f"{name}: {explorer['alt']}"
+                    explorers[key] = explorer
+                    latencies[key] = page.evaluate(LATENCY_JS, [i, changes, 1 + i])
+                page.close()
+            server.shutdown()
+            results[label] = {"weights": weights, "explorers": explorers, "latencies": latencies}
+        browser.close()
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--before", type=Path, help="a site built with PNG frames (_build/html)")
+    parser.add_argument("--after", type=Path, help="a site built from this tree (_build/html)")
+    parser.add_argument("--before-ref", default=BEFORE_REF)
+    parser.add_argument("--changes", type=int, default=40, help="control changes per explorer")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        (scratch / "before").mkdir()
+        before_tree = checkout(args.before_ref, (scratch / "before").resolve())
+        sites, builds = {}, {}
+        if args.before is None:
+            sites["before"], builds["before"] = build(before_tree, scratch / "before-site")
+        else:
+            sites["before"] = args.before.resolve()
+        if args.after is None:
+            sites["after"], builds["after"] = build(ROOT, scratch / "after-site")
+        else:
+            sites["after"] = args.after.resolve()
+        for label, seconds in builds.items():
+            print(f"site build ({label}): {seconds:.0f} s wall clock")
+
+        print("\nFrame build time (each explorer's website html, as the site build renders it: CPU s of the"
+              " process and its forked workers, and wall-clock s)")
+        times = {"before": frame_times(before_tree), "after": frame_times(ROOT)}
+        print(f"{'explorer':45s} {'CPU before':>10s} {'after':>6s} {'wall before':>11s} {'after':>6s} "
+              f"{'KB before':>9s} {'after':>6s}")
+        for key in sorted(set(times["before"]) | set(times["after"])):
+            b, a = times["before"].get(key, [np.nan, np.nan, 0]), times["after"].get(key, [np.nan, np.nan, 0])
+            print(f"{key:45s} {b[0]:10.1f} {a[0]:6.1f} {b[1]:11.1f} {a[1]:6.1f} {b[2] / 1e3:9.0f} {a[2] / 1e3:6.0f}")
+        print(f"{'total':45s} {sum(v[0] for v in times['before'].values()):10.1f} "
+              f"{sum(v[0] for v in times['after'].values()):6.1f} {sum(v[1] for v in times['before'].values()):11.1f} "
+              f"{sum(v[1] for v in times['after'].values()):6.1f}")
+        print(f"(CPUs available: {len(os.sched_getaffinity(0))}; OPTLIB_SITE_WORKERS sets the forked workers)")
+
+        results = browse(sites, args.changes)
+    before, after = results["before"], results["after"]
+    print("\nPage weight (MB transferred from an uncompressed server: the page with the explorers' own files,"
+          " and with everything it loads, theme and MathJax included)")
+    print(f"{'page':12s} {'own before':>10s} {'after':>6s} {'all before':>10s} {'after':>6s}")
+    nan = [float("nan")] * 2
+    for name in CHAPTERS:
+        b, a = before["weights"].get(name, nan), after["weights"].get(name, nan)
+        print(f"{name:12s} {b[1] / 1e6:10.2f} {a[1] / 1e6:6.2f} {b[0] / 1e6:10.2f} {a[0] / 1e6:6.2f}")
+    print(f"heaviest page (own bytes): before {max(w[1] for w in before['weights'].values()) / 1e6:.2f} MB, "
+          f"after {max(w[1] for w in after['weights'].values()) / 1e6:.2f} MB")
+
+    print("\nFrames offered on the website (positions per control)")
+    for key in after["explorers"]:
+        b, a = before["explorers"].get(key), after["explorers"][key]
+        print(f"{key[:70]:70s} {str(b['positions']) if b else '-':>22s} -> {str(a['positions']):22s} "
+              f"{b['frames'] if b else 0:5d} -> {a['frames']:5d}")
+
+    print("\nFrame-switch latency (ms, input event to the next paint with the new frame)")
+    for label, result in results.items():
+        every = np.concatenate([np.asarray(t, dtype=float) for t in result["latencies"].values() if len(t)])
+        medians = [float(np.median(t)) for t in result["latencies"].values() if len(t)]
+        print(f"{label:7s} median {np.median(every):6.1f}  p95 {np.percentile(every, 95):6.1f}  "
+              f"median of the explorers' medians {np.median(medians):6.1f}  (n = {len(every)})")
+
+
+if __name__ == "__main__":
+    main()
