@@ -179,6 +179,25 @@ def test_mathematics_is_typeset(page_at, name, lang):
         assert page.locator("mjx-container").count() > 0
 
 
+def display_equations(page):
+    """The TeX of every display equation MathJax typeset on the page, in order, with the words of
+    each ``\\text{...}`` left out (they are prose, translated)."""
+    import re
+
+    tex = page.evaluate("""() => window.MathJax && MathJax.startup && MathJax.startup.document
+        ? Array.from(MathJax.startup.document.math).filter(m => m.display).map(m => m.math) : []""")
+    return [re.sub(r"\s+", "", re.sub(r"\\text\{[^{}]*\}", r"\\text{}", t)) for t in tex]
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_korean_pages_typeset_the_english_equations(page_at, name):
+    """The same display equations, in the same order, on the Korean page as on the English one
+    (a translated equation once lost its TeX and showed as ``\\[::\\]``)."""
+    english, korean = (display_equations(page_at(name, lang)) for lang in LANGS)
+    assert "::" not in korean
+    assert korean == english
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", PAGES)
 def test_images_load(page_at, name, lang):

@@ -142,3 +142,63 @@ def test_korean_search_strips_particles():
     assert {lang.stem(w) for w in ["모멘텀은", "모멘텀을", "모멘텀의", "모멘텀"]} == {"모멘텀"}
     assert lang.stem("학습률이다") == "학습률" and lang.stem("옵티마이저는") == "옵티마이저"
     assert lang.stem("optimizers") == lang.stem("optimizer")  # English words: Porter, as in English
+
+
+def _korean_probe(tmp_path, markdown, messages, module=""):
+    """A one-page Sphinx project (MyST, autodoc, this book's i18n extension) built in Korean from
+    ``messages`` (English -> Korean): the HTML of its page. The English ids are checked against
+    what the gettext builder extracts, so the probe translates what Sphinx really looks up."""
+    import subprocess
+    import textwrap
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+
+    (tmp_path / "probe_mod.py").write_text(textwrap.dedent(module))
+    (tmp_path / "conf.py").write_text(textwrap.dedent(f"""
+        import sys
+        sys.path[:0] = [{str(tmp_path)!r}, {str(ROOT / "book" / "_ext")!r}]
+        extensions = ["myst_parser", "sphinx.ext.autodoc", "optlib_i18n"]
+        myst_enable_extensions = ["amsmath", "dollarmath"]
+        locale_dirs = ["locales/"]
+        gettext_compact = False
+        exclude_patterns = ["_build"]
+        suppress_warnings = ["config.cache"]
+    """))
+    (tmp_path / "index.md").write_text(textwrap.dedent(markdown))
+    sphinx = [sys.executable, "-m", "sphinx", "-q", "-W", "-d", str(tmp_path / "_build" / "doctrees")]
+    subprocess.run([*sphinx, "-b", "gettext", str(tmp_path), str(tmp_path / "_build" / "gettext")], check=True)
+    extracted = {m.id for m in translations.load(tmp_path / "_build" / "gettext" / "index.pot") if m.id}
+    assert set(messages) <= extracted, set(messages) - extracted
+    catalog = Catalog(locale="ko")
+    for msgid, msgstr in messages.items():
+        catalog.add(msgid, msgstr)
+    (tmp_path / "locales" / "ko" / "LC_MESSAGES").mkdir(parents=True)
+    translations.save(catalog, tmp_path / "locales" / "ko" / "LC_MESSAGES" / "index.po")
+    subprocess.run([*sphinx, "-E", "-b", "html", "-D", "language=ko", str(tmp_path), str(tmp_path / "_build" / "html")],
+                   check=True)
+    return (tmp_path / "_build" / "html" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_translated_display_equation_keeps_its_tex(tmp_path):
+    """Sphinx hands a display equation's msgstr to the page's parser as a reST literal block
+    (``::`` and an indent); MyST read it as the paragraph "::" and the Korean page showed
+    ``\\[::\\]`` where the English typesets the equation (optlib_i18n.translate_in_rst_where_needed)."""
+    html = _korean_probe(tmp_path, """
+        # Probe
+
+        The ratio is
+
+        $$
+        \\frac{\\text{first step}}{\\text{step}} = 2 ,
+        $$ (probe-eq)
+
+        and {eq}`probe-eq` again.
+        """, {
+        "The ratio is": "비는 다음과 같다.",
+        "\n\\frac{\\text{first step}}{\\text{step}} = 2 ,\n": "\n\\frac{\\text{첫 스텝}}{\\text{스텝}} = 2 ,\n",
+        "and {eq}`probe-eq` again.": "{eq}`probe-eq`를 다시 본다.",
+    })
+    assert "\\[::" not in html
+    assert "\\[\\frac{\\text{첫 스텝}}{\\text{스텝}} = 2 ,\\]" in html
+    assert 'href="#equation-probe-eq">(1)</a>를 다시 본다' in html

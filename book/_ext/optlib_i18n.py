@@ -19,6 +19,9 @@ them). This extension does what Sphinx's own translation machinery does not:
    a translated paragraph (``glue_in_translations``), and the part captions of the table of
    contents, which sphinx-external-toc inserts after Sphinx has translated the page
    (``translate_toctree_captions``).
+6. Translated equations (``translate_in_rst_where_needed``): Sphinx parses a msgstr with the
+   page's parser (MyST here), but it wraps the msgstr of a display equation or a code block in
+   reST literal-block notation (``::`` and an indent), which MyST reads as a paragraph "::".
 """
 
 from __future__ import annotations
@@ -259,8 +262,66 @@ def translate_toctree_captions(app, doctree):
             node["caption"] = catalog.gettext(node["caption"])
 
 
+def parse_translation_as_rst(node) -> bool:
+    """Nodes whose translation is reST: Sphinx's literal-block notation."""
+    from sphinx.util.nodes import LITERAL_TYPE_NODES
+
+    return isinstance(node, LITERAL_TYPE_NODES)
+
+
+_TRANSLATING: list = []  # the node whose msgstr sphinx.transforms.i18n.Locale is parsing now
+
+
+def translate_in_rst_where_needed():
+    r"""Sphinx's ``Locale`` transform parses every msgstr with the parser of the page's file type
+    (``publish_msgstr``). A display equation (``math_block``) or other literal node needs reST
+    whatever the page is written in: Sphinx turns its msgstr into ``"::\n\n   <msgstr>"``, reST
+    for "a literal block", and keeps the block's text. MyST reads that as a paragraph "::" (and
+    an indented code block), so a translated equation's TeX became ``::`` and the page showed
+    ``\[::\]`` (only equations with a translated ``\text{…}``: an identical msgstr is not parsed).
+
+    ``Locale`` walks the nodes with ``extract_messages`` and parses with ``publish_msgstr``, both
+    module globals of ``sphinx.transforms.i18n``: the first is wrapped to record the node being
+    translated, the second to parse that node's msgstr as reST when it needs it."""
+    from sphinx.transforms import i18n
+
+    if getattr(i18n, "_optlib_rst_where_needed", False):
+        return
+    extract, publish = i18n.extract_messages, i18n.publish_msgstr
+
+    def extract_messages(doctree):
+        try:
+            for node, msg in extract(doctree):
+                _TRANSLATING[:] = [node]
+                yield node, msg
+        finally:
+            _TRANSLATING.clear()
+
+    def publish_msgstr(app, source, source_path, source_line, config, settings):
+        if not (_TRANSLATING and parse_translation_as_rst(_TRANSLATING[0])):
+            return publish(app, source, source_path, source_line, config, settings)
+        from docutils.io import StringInput
+        from sphinx.io import SphinxI18nReader
+
+        rst_prolog, config.rst_prolog = config.rst_prolog, None  # as publish_msgstr does
+        try:
+            reader = SphinxI18nReader()
+            reader.setup(app)
+            doc = reader.read(source=StringInput(source=source,
+                                                 source_path=f"{source_path}:{source_line}:<translated>"),
+                              parser=app.registry.create_source_parser(app, "restructuredtext"),
+                              settings=settings)
+            return doc[0] if len(doc) else doc
+        finally:
+            config.rst_prolog = rst_prolog
+
+    i18n.extract_messages, i18n.publish_msgstr = extract_messages, publish_msgstr
+    i18n._optlib_rst_where_needed = True
+
+
 def setup(app):
     glue_in_translations()
+    translate_in_rst_where_needed()
     app.connect("doctree-read", translate_toctree_captions)
     app.add_search_language(SearchKorean)
     app.connect("config-inited", theme_labels)
