@@ -84,8 +84,10 @@ TEXT_IN_MATH = re.compile(r"\\(?:text|textrm|mbox)\{([^{}]*)\}")
 
 
 def is_display_math(msgid: str) -> bool:
-    """A display equation's entry is its TeX between line breaks (no $$)."""
-    return msgid.startswith("\n") and msgid.endswith("\n")
+    """A display equation's entry is its TeX with its line breaks (no $$): between line breaks
+    for MyST's ``$$``, followed by them for a docstring's ``.. math::``. Sphinx joins the lines of
+    every other entry (a paragraph, a title) into one, so a line break marks an equation."""
+    return "\n" in msgid
 
 
 def math_prose(tex: str) -> list[str]:
@@ -99,7 +101,7 @@ def is_language_neutral(msgid: str) -> bool:
     names alone: the Korean is the English."""
     if is_display_math(msgid):
         return not math_prose(msgid)
-    rest = CODE.sub(" ", ROLE.sub(" ", INLINE_MATH.sub(" ", DISPLAY_MATH.sub(" ", msgid))))
+    rest = prose(msgid)
     return all(word in NAMES for word in re.findall(r"[A-Za-z]+", rest))
 
 
@@ -163,6 +165,82 @@ CODE = re.compile(r"(?<![`}])`[^`]+`")
 LINK = re.compile(r"\]\(([^)\s]+)\)|<(https?://[^>\s]+)>")
 
 
+# reST, the markup of the docstrings on the API page: roles (:math:`…`, :class:`~x.Y`), literals
+RST_ROLE = re.compile(r"(?<![\w`\\]):[A-Za-z][\w.+-]*(?::[\w.+-]+)*:`(?:[^`\\]|\\.)+`")
+RST_LITERAL = re.compile(r"``(?:[^`]|`(?!`))+``")
+EVAL_RST = re.compile(r"^(`{3,})\{eval-rst\}.*?^\1\s*$", re.S | re.M)
+
+
+def rst_entries(docname: str):
+    """Which entries of a page are reST: the docstrings that an ``{eval-rst}`` block of a
+    markdown page (the API page) brings in. An entry is the page's own (MyST) text when it
+    stands in the page outside those blocks; a notebook's entries are all MyST. Returns a
+    predicate on msgids."""
+    source = ROOT / f"{docname}.md"
+    if not source.exists():
+        return lambda msgid: False
+    own = " ".join(EVAL_RST.sub(" ", source.read_text(encoding="utf-8")).split())
+    return lambda msgid: " ".join(msgid.split()) not in own
+
+
+def _rst_doctree(text: str):
+    """``text`` parsed by docutils as reST, every role kept as an inline node that names it
+    (``optlib-role``); errors become ``problematic`` nodes, nothing is printed."""
+    from docutils import nodes, utils
+    from docutils.core import publish_doctree
+    from docutils.parsers.rst import roles
+
+    def role(name, rawtext, text, lineno, inliner, options=None, content=None):
+        node = nodes.inline(rawtext, utils.unescape(text))
+        node["optlib-role"] = name.lower()
+        return [node], []
+
+    names = {m.group(1).lower() for m in re.finditer(r":([A-Za-z][\w.+-]*(?::[\w.+-]+)*):`", text)}
+    saved = {name: roles._roles.get(name) for name in names}
+    try:
+        for name in names:
+            roles.register_local_role(name, role)
+        return publish_doctree(text, settings_overrides={
+            "report_level": 5, "halt_level": 5, "warning_stream": False, "file_insertion_enabled": False,
+            "raw_enabled": False, "_disable_config": True})
+    finally:
+        for name, fn in saved.items():
+            if fn is None:
+                roles._roles.pop(name, None)
+            else:
+                roles._roles[name] = fn
+
+
+def rst_tokens(text: str) -> Counter:
+    """``tokens`` for a reST entry (a docstring), read from docutils' parse, so a role or literal
+    counts only if it renders: math (``:math:`…```, its ``\\text{…}`` words left out), roles (name and
+    target; an explicit title is text), literals, link targets, and ``problematic`` markup (a
+    role or literal that reST does not recognise, e.g. a particle right after its closing
+    backquote: ``:math:`x`는`` must be written ``:math:`x`\\ 는``)."""
+    from docutils import nodes
+
+    found = Counter()
+    if is_display_math(text):
+        return Counter({("math", TEXT_IN_MATH.sub(r"\\text{}", text).strip()): 1})
+    for node in _rst_doctree(text).findall(nodes.Element):
+        if isinstance(node, nodes.inline) and "optlib-role" in node:
+            name, body = node["optlib-role"], node.astext()
+            if name == "math":
+                found[("math", TEXT_IN_MATH.sub(r"\\text{}", body))] += 1
+            else:
+                target = re.sub(r"^.*<([^<>]+)>$", r"\1", body, flags=re.S)
+                found[("role", f":{name}:`{target.lstrip('~!')}`")] += 1
+        elif isinstance(node, nodes.literal):
+            found[("code", node.astext())] += 1
+        elif isinstance(node, nodes.title_reference):
+            found[("role", f"`{node.astext()}`")] += 1
+        elif isinstance(node, nodes.reference) and node.get("refuri"):
+            found[("link", node["refuri"])] += 1
+        elif isinstance(node, nodes.problematic):
+            found[("unrendered markup", node.astext())] += 1
+    return found
+
+
 def tokens(text: str) -> Counter:
     """What must survive translation unchanged: display and inline math (but the words of a
     \\text{...}), roles (their name and target; an explicit title is text), inline code and link
@@ -185,6 +263,14 @@ def tokens(text: str) -> Counter:
     return found
 
 
+def prose(text: str) -> str:
+    """The text without its math, roles, code and literals (MyST's and reST's): what is read as
+    words."""
+    for pattern in (RST_LITERAL, RST_ROLE, DISPLAY_MATH, INLINE_MATH, ROLE, CODE):
+        text = pattern.sub(" ", text)
+    return text
+
+
 def _literal_delimiters(text: str) -> int:
     """Emphasis markers (* or _) that CommonMark leaves as literal characters. A trap of Korean
     text: a closing ``*`` after punctuation must be followed by a space or punctuation, so
@@ -201,19 +287,25 @@ def _literal_delimiters(text: str) -> int:
     return count
 
 
-def markup_problems(msgid: str, msgstr: str) -> list[str]:
+def markup_problems(msgid: str, msgstr: str, rst: bool = False) -> list[str]:
     """Every piece of math, role, code and link target of the English is in the Korean, and the
     Korean has no other. Compared as sets with the whitespace inside them ignored: a Korean
-    sentence may say once what the English says twice (the English gloss of a Korean quote)."""
+    sentence may say once what the English says twice (the English gloss of a Korean quote).
+    ``rst``: the entry is reST (a docstring, ``rst_entries``), read as docutils parses it."""
     def norm(counter):
         return {(kind, re.sub(r"\s+", "", text)) for kind, text in counter}
 
-    want, got = norm(tokens(msgid)), norm(tokens(msgstr))
+    read = rst_tokens if rst else tokens
+    want, got = norm(read(msgid)), norm(read(msgstr))
     problems = [f"lost {kind} {text!r}" for kind, text in sorted(want - got)]
     problems += [f"added {kind} {text!r}" for kind, text in sorted(got - want)]
-    if msgstr.count("$") % 2:
+    if rst:
+        if any(kind == "unrendered markup" for kind, _ in got - want):
+            problems.append("reST markup shown as text (a particle right after a closing backquote"
+                            " or *? write a backslash and a space between them)")
+    elif msgstr.count("$") % 2:
         problems.append("an odd number of $")
-    if not is_display_math(msgid) and _literal_delimiters(msgstr) > _literal_delimiters(msgid):
+    if not rst and not is_display_math(msgid) and _literal_delimiters(msgstr) > _literal_delimiters(msgid):
         problems.append("emphasis markers shown as text (a particle right after * or **?)")
     untranslated = set(math_prose(msgid)) & set(TEXT_IN_MATH.findall(msgstr))
     problems += [f"untranslated words in an equation: {t!r}" for t in sorted(untranslated)]
@@ -246,7 +338,7 @@ def _english_pattern(term: str) -> re.Pattern:
 def terminology_problems(msgid: str, msgstr: str, terms=None) -> list[str]:
     """Each glossary term in the English must be rendered by one of its glossary renderings."""
     terms = terms or glossary_terms()
-    text = CODE.sub(" ", ROLE.sub(" ", INLINE_MATH.sub(" ", DISPLAY_MATH.sub(" ", msgid))))
+    text = prose(msgid)
     problems = []
     for term in sorted(terms, key=len, reverse=True):  # a compound claims its words first
         pattern = _english_pattern(term)
@@ -261,7 +353,7 @@ def check(docnames=None) -> dict[str, list[str]]:
     """Every problem of the declared pages' catalogs, by page."""
     report, terms = {}, glossary_terms()
     for docname in docnames or declared_translated():
-        problems = []
+        problems, rst = [], rst_entries(docname)
         for m in entries(docname):
             short = m.id[:60].replace("\n", " ")
             if not m.string:
@@ -269,7 +361,7 @@ def check(docnames=None) -> dict[str, list[str]]:
                 continue
             if m.fuzzy:
                 problems.append(f"fuzzy: {short!r}")
-            problems += [f"{p} in {short!r}" for p in markup_problems(m.id, m.string)]
+            problems += [f"{p} in {short!r}" for p in markup_problems(m.id, m.string, rst(m.id))]
             if not is_language_neutral(m.id):
                 problems += [f"{p} in {short!r}" for p in terminology_problems(m.id, m.string, terms)]
         report[docname] = problems

@@ -50,8 +50,9 @@ def test_declared_catalog_is_complete(docname):
 
 @pytest.mark.parametrize("docname", PAGES)
 def test_translated_entries_keep_math_roles_and_links(docname):
+    rst = translations.rst_entries(docname)  # docstrings (API page) are reST
     problems = [(m.id[:60], p) for m in translations.entries(docname) if m.string
-                for p in translations.markup_problems(m.id, m.string)]
+                for p in translations.markup_problems(m.id, m.string, rst(m.id))]
     assert problems == []
 
 
@@ -85,6 +86,33 @@ def test_the_checks_catch_what_they_claim():
     assert translations.markup_problems(titled, "{ref}`마지막 연습 문제 <adam-ex-bias>`를 보라")
     assert translations.terminology_problems(msgid, good) == []
     assert translations.terminology_problems(msgid, good.replace("그라디언트", "경사"))
+
+
+def test_the_checks_read_docstrings_as_rest():
+    """A docstring's entry is reST: its roles, literals and math are read as docutils reads
+    them, so the check neither misreads ``:math:`…``` and double backquotes as MyST code nor
+    misses a role that reST will not render (a particle right after the closing backquote)."""
+    rst = translations.rst_entries("book/api")
+    assert not rst("Optimizers") and not rst("The `optlib` API")  # the page's own MyST text
+    assert rst("Stochastic gradient descent, with optional momentum, as ``torch.optim.SGD``.")
+    msgid = ("The step :math:`\\eta\\, g` of :class:`~optlib.optimizers.SGD`, see ``lr`` and "
+             ":func:`the schedules <optlib.schedules.LambdaLR>`.")
+    good = ("스텝은 :class:`~optlib.optimizers.SGD`\\ 의 :math:`\\eta\\, g`\\ 이다. ``lr``\\ 과 "
+            ":func:`스케줄 <optlib.schedules.LambdaLR>`\\ 을 보라.")
+    assert translations.markup_problems(msgid, good, rst=True) == []
+    assert translations.markup_problems(msgid, good, rst=False)  # MyST would not read it so
+    for broken in (good.replace("`\\ 이다", "`이다"),  # math followed by a particle: shown as text
+                   good.replace("``lr``\\ 과", "``lr``과"),
+                   good.replace("\\eta\\, g", "\\eta g"),
+                   good.replace("optlib.schedules.LambdaLR", "optlib.schedules.StepLR"),
+                   good.replace(":class:", ":func:")):
+        assert translations.markup_problems(msgid, broken, rst=True), broken
+    # a docstring's display equation (``.. math::``): its TeX followed by line breaks
+    equation = "\\text{heavy ball: } \\eta_{\\max} = \\frac{2 + 2\\mu}{\\lambda_{\\max}}\n\n"
+    assert translations.is_display_math(equation)
+    assert translations.markup_problems(equation, equation.replace("heavy ball", "헤비 볼"), rst=True) == []
+    # literals and roles are not words: no glossary term is read in them
+    assert translations.terminology_problems("as ``torch.optim.Adagrad``.", "``torch.optim.Adagrad``\\ 와 같다.") == []
 
 
 def test_catalogs_hold_the_current_english(tmp_path):
