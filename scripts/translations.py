@@ -8,8 +8,8 @@
 ``update`` runs Sphinx's gettext builder on the stored notebooks (no execution) into
 ``_build/gettext``, then ``sphinx-intl update`` into ``locales/ko/LC_MESSAGES/book/<page>.po``:
 new English text becomes an untranslated entry, changed text a fuzzy one, and the checks fail
-until a translator has dealt with it. Entries that are language-neutral (display mathematics, a table cell of
-symbols and code) are filled in with themselves.
+until a translator has dealt with it. Entries that are language-neutral (``is_language_neutral``:
+display mathematics, a table cell of numbers, symbols, code and names) are filled in with themselves.
 
 The pages declared translated are listed in ``locales/ko/translated.txt``; the checks cover them
 (a pilot). The Korean edition is complete, and the branch can land, only when that list is every
@@ -76,8 +76,15 @@ def entries(docname: str):
     return [m for m in load(LOCALE / f"{docname}.po") if m.id]
 
 
-# Names that stay as they are in Korean text (the seed post writes them so).
-NAMES = {"SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "AdaGrad", "Momentum", "PyTorch", "optlib"}
+# Words that stay as they are in Korean text: optimizer names as the seed post and the glossary
+# write them, the libraries the book compares with, and Python's constants.
+NAMES = {"SGD", "RMSprop", "Adam", "AdamW", "Adagrad", "AdaGrad", "Momentum", "NAdam", "RAdam", "Lion",
+         "Adafactor", "Muon"}
+LIBRARIES = {"torch", "optax", "numpy", "PyTorch", "optlib"}
+PYTHON_CONSTANTS = {"None", "True", "False"}
+NUMBER = re.compile(r"[-+−]?(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][-+−]?\d+)?%?")  # 3, 0.999, 1e-3, 10%
+SYMBOL = re.compile(r"[A-Z]\d+")  # L2, L1
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
 
 TEXT_IN_MATH = re.compile(r"\\(?:text|textrm|mbox)\{([^{}]*)\}")
@@ -96,24 +103,55 @@ def math_prose(tex: str) -> list[str]:
     return [t for t in TEXT_IN_MATH.findall(tex) if len(t.split()) >= 2]
 
 
+# One-word \\text{...} that join an equation's parts as a sentence would: an equation with one is
+# not filled in with its English (its translator decides; the check accepts either)
+MATH_CONNECTIVES = {"and", "or", "for", "after", "before", "along", "otherwise", "if", "else", "where",
+                    "when", "with", "then"}
+
+
+def math_connectives(tex: str) -> list[str]:
+    return [t for t in TEXT_IN_MATH.findall(tex) if t.strip(" .,:;").lower() in MATH_CONNECTIVES]
+
+
+def neutral_word(word: str) -> bool:
+    return bool(word in NAMES or word in LIBRARIES or word in PYTHON_CONSTANTS
+                or NUMBER.fullmatch(word) or SYMBOL.fullmatch(word))
+
+
 def is_language_neutral(msgid: str) -> bool:
-    """Display mathematics without prose in it, or a table cell of symbols, code and optimizer
-    names alone: the Korean is the English."""
+    """An entry without a word a reader reads, whose Korean is therefore the English:
+
+    - display mathematics without prose in it (a ``\\text{}`` of two words or more, or a
+      connective such as ``\\text{ for }``, is prose);
+    - text that, once its math, roles, code and literals are left out, has only numbers (``1e-3``,
+      ``0.999``), Python's constants (``None``), symbols such as ``L2``, the names of ``NAMES``
+      and ``LIBRARIES``, punctuation and emphasis markers around them (``**1e-2**``,
+      ``$\\lambda$ (L2)``, ``torch``, ``SGD, RMSprop, Muon``).
+
+    Any other word, English or Korean (a quote of the seed post), makes the entry translatable."""
+    if HANGUL.search(msgid):
+        return False
     if is_display_math(msgid):
-        return not math_prose(msgid)
-    rest = prose(msgid)
-    return all(word in NAMES for word in re.findall(r"[A-Za-z]+", rest))
+        return not math_prose(msgid) and not math_connectives(msgid)
+    words = [w.rstrip(".") for w in re.findall(r"[\w.+\-−]+", prose(msgid).replace("_", " "))]
+    return all(neutral_word(w) for w in words if w and not re.fullmatch(r"[.+\-−]+", w))
+
+
+def fill_neutral_catalog(catalog) -> int:
+    """Fill every untranslated or fuzzy language-neutral entry with its English (un-fuzzied).
+    An entry a translator has translated is left as it is, even when it equals the English."""
+    n = 0
+    for m in catalog:
+        if m.id and is_language_neutral(m.id) and (not m.string or m.fuzzy):
+            m.string, n = m.id, n + 1
+            m.flags.discard("fuzzy")
+    return n
 
 
 def fill_neutral(docname: str) -> int:
     path = LOCALE / f"{docname}.po"
-    catalog, n = load(path), 0
-    for m in catalog:
-        if m.id and m.string == m.id and not is_language_neutral(m.id):  # filled by an older rule
-            m.string, n = "", n + 1
-        if m.id and is_language_neutral(m.id) and (not m.string or m.fuzzy):
-            m.string, n = m.id, n + 1
-            m.flags.discard("fuzzy")
+    catalog = load(path)
+    n = fill_neutral_catalog(catalog)
     if n:
         save(catalog, path)
     return n
@@ -221,12 +259,12 @@ def rst_tokens(text: str) -> Counter:
 
     found = Counter()
     if is_display_math(text):
-        return Counter({("math", TEXT_IN_MATH.sub(r"\\text{}", text).strip()): 1})
+        return Counter({("math", TEXT_IN_MATH.sub(" ", text).strip()): 1})
     for node in _rst_doctree(text).findall(nodes.Element):
         if isinstance(node, nodes.inline) and "optlib-role" in node:
             name, body = node["optlib-role"], node.astext()
             if name == "math":
-                found[("math", TEXT_IN_MATH.sub(r"\\text{}", body))] += 1
+                found[("math", TEXT_IN_MATH.sub(" ", body))] += 1
             else:
                 target = re.sub(r"^.*<([^<>]+)>$", r"\1", body, flags=re.S)
                 found[("role", f":{name}:`{target.lstrip('~!')}`")] += 1
@@ -242,20 +280,21 @@ def rst_tokens(text: str) -> Counter:
 
 
 def tokens(text: str) -> Counter:
-    """What must survive translation unchanged: display and inline math (but the words of a
-    \\text{...}), roles (their name and target; an explicit title is text), inline code and link
-    targets, as a multiset (Korean may reorder them). A display equation's entry is one piece
+    """What must survive translation unchanged: display and inline math (but its \\text{...}:
+    their words are prose, and Korean word order may split or join them), roles (their name and
+    target; an explicit title is text), inline code and link targets, as a multiset (Korean may
+    reorder them). A display equation's entry is one piece
     of math."""
     found = Counter()
     if is_display_math(text):
-        return Counter({("math", TEXT_IN_MATH.sub(r"\\text{}", text).strip()): 1})
+        return Counter({("math", TEXT_IN_MATH.sub(" ", text).strip()): 1})
     rest = text
     for pattern, kind in ((ROLE, "role"), (DISPLAY_MATH, "math"), (INLINE_MATH, "math"), (CODE, "code")):
         for match in pattern.findall(rest):
             if kind == "role":  # {ref}`the last exercise <label>`: the title is text, the target is not
                 match = re.sub(r"`[^`<]*<([^`>]+)>`$", r"`<\1>`", match)
             if kind == "math":  # the words of a \text{...} are prose, translated
-                match = TEXT_IN_MATH.sub(r"\\text{}", match)
+                match = TEXT_IN_MATH.sub(" ", match)
             found[(kind, match)] += 1
         rest = pattern.sub(" ", rest)
     for a, b in LINK.findall(rest):
@@ -338,7 +377,7 @@ def _english_pattern(term: str) -> re.Pattern:
 def terminology_problems(msgid: str, msgstr: str, terms=None) -> list[str]:
     """Each glossary term in the English must be rendered by one of its glossary renderings."""
     terms = terms or glossary_terms()
-    text = prose(msgid)
+    text = " ".join(TEXT_IN_MATH.findall(msgid)) if is_display_math(msgid) else prose(msgid)
     problems = []
     for term in sorted(terms, key=len, reverse=True):  # a compound claims its words first
         pattern = _english_pattern(term)

@@ -88,6 +88,32 @@ def test_the_checks_catch_what_they_claim():
     assert translations.terminology_problems(msgid, good.replace("그라디언트", "경사"))
 
 
+def test_language_neutral_entries_are_those_without_words():
+    """``update`` fills an entry with its English when it has no word a reader reads (numbers,
+    Python's constants, symbols, code, math, names, emphasis around them), and only then."""
+    neutral = ["torch", "optax", "1e-3", "None", "False", "$\\lambda$ (L2)", "**1e-2**", "$\\lambda$ (**L2**)",
+               "(0.9, 0.999)", "SGD, RMSprop, Muon", "`lr`", "—", "$b$ (`momentum_buffer`)", ":math:`\\lambda`.",
+               "``(momentum, gradient, decay)``", "\n\\theta_t = \\theta_{t-1} - \\eta g_t\n",
+               "g_t = \\nabla L \\quad\\text{sign}\n\n", "-1", "10%"]
+    worded = ["1e-8 (outside the root)", "None (all)", "torch default", "required", "all", "a", "Nesterov",
+              "`eps` (a pair)", "$m$, $v$, step count $t$", "Momentum (모멘텀, 관성)", "스텝",
+              "\n\\frac{\\text{uncorrected step}}{\\text{step}}\n", "\\eta_t = \\eta \\ \\text{ after}\n\n"]
+    assert [m for m in neutral if not translations.is_language_neutral(m)] == []
+    assert [m for m in worded if translations.is_language_neutral(m)] == []
+    from babel.messages.catalog import Catalog
+
+    catalog = Catalog(locale="ko")
+    catalog.add("1e-3")                                  # untranslated: filled
+    catalog.add("torch", "pytorch", flags=["fuzzy"])    # fuzzy: filled, no longer fuzzy
+    catalog.add("required", "")                          # words: left for a translator
+    catalog.add("SGD + Momentum", "SGD + Momentum")     # translated: kept
+    catalog.add("``(a, b)``", "``(a, b)`` (가, 나)")      # translated with a gloss: kept
+    assert translations.fill_neutral_catalog(catalog) == 2
+    assert [(m.id, m.string, m.fuzzy) for m in catalog if m.id] == [
+        ("1e-3", "1e-3", False), ("torch", "torch", False), ("required", "", False),
+        ("SGD + Momentum", "SGD + Momentum", False), ("``(a, b)``", "``(a, b)`` (가, 나)", False)]
+
+
 def test_the_checks_read_docstrings_as_rest():
     """A docstring's entry is reST: its roles, literals and math are read as docutils reads
     them, so the check neither misreads ``:math:`…``` and double backquotes as MyST code nor
