@@ -256,3 +256,43 @@ def test_a_translated_display_equation_keeps_its_tex(tmp_path):
     assert "\\[::" not in html
     assert "\\[\\frac{\\text{첫 스텝}}{\\text{스텝}} = 2 ,\\]" in html
     assert 'href="#equation-probe-eq">(1)</a>를 다시 본다' in html
+
+
+def test_a_translated_docstring_is_read_as_rest(tmp_path):
+    """Docstrings (the API page) are reST inside a MyST page: their msgstrs are parsed as reST,
+    so a translated :math:, :class: reference, double-backquote literal, field and equation
+    render as in English (optlib_i18n.translate_in_rst_where_needed)."""
+    html = _korean_probe(tmp_path, """
+        # Probe
+
+        ```{eval-rst}
+        .. autofunction:: probe_mod.probe
+        .. autoclass:: probe_mod.Probe
+        ```
+        """, {
+        "Scale by :math:`\\eta` like :class:`Probe`, with ``x`` the input.":
+            ":class:`Probe`\\ 처럼 :math:`\\eta`\\ 배 한다. ``x``\\ 는 입력이다.",
+        "\\text{new step} = \\eta\\, g": "\\text{새 스텝} = \\eta\\, g",
+        "the input, ``float``.": "입력, ``float``.",
+    }, module='''
+        def probe(x):
+            """Scale by :math:`\\\\eta` like :class:`Probe`, with ``x`` the input.
+
+            .. math::
+
+               \\\\text{new step} = \\\\eta\\\\, g
+
+            :param x: the input, ``float``.
+            """
+
+        class Probe:
+            """A class."""
+        ''')
+    body = html[html.index('id="probe_mod.probe"'):]
+    assert ('<a class="reference internal" href="#probe_mod.Probe" title="probe_mod.Probe"><code class="xref py '
+            'py-class docutils literal notranslate"><span class="pre">Probe</span></code></a>처럼 '
+            '<span class="math notranslate nohighlight">\\(\\eta\\)</span>배 한다. '
+            '<code class="docutils literal notranslate"><span class="pre">x</span></code>는 입력이다.') in body
+    assert "\\[\\text{새 스텝} = \\eta\\, g\\]" in body
+    assert '입력, <code class="docutils literal notranslate"><span class="pre">float</span></code>.' in body
+    assert ":math:" not in body and "``" not in body

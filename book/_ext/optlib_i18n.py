@@ -19,9 +19,10 @@ them). This extension does what Sphinx's own translation machinery does not:
    a translated paragraph (``glue_in_translations``), and the part captions of the table of
    contents, which sphinx-external-toc inserts after Sphinx has translated the page
    (``translate_toctree_captions``).
-6. Translated equations (``translate_in_rst_where_needed``): Sphinx parses a msgstr with the
-   page's parser (MyST here), but it wraps the msgstr of a display equation or a code block in
-   reST literal-block notation (``::`` and an indent), which MyST reads as a paragraph "::".
+6. Translated text parsed in the right markup language (``translate_in_rst_where_needed``):
+   Sphinx parses a msgstr with the page's parser (MyST here), but it wraps the msgstr of a
+   display equation or a code block in reST literal-block notation (``::`` and an indent), which
+   MyST reads as a paragraph "::"; and a docstring on the API page is reST, not MyST.
 """
 
 from __future__ import annotations
@@ -262,11 +263,15 @@ def translate_toctree_captions(app, doctree):
             node["caption"] = catalog.gettext(node["caption"])
 
 
+# autodoc gives the nodes of a docstring the source "<file>:docstring of <object>"
+DOCSTRING_SOURCE = ":docstring of "
+
+
 def parse_translation_as_rst(node) -> bool:
-    """Nodes whose translation is reST: Sphinx's literal-block notation."""
+    """Nodes whose translation is reST: Sphinx's literal-block notation, and docstrings."""
     from sphinx.util.nodes import LITERAL_TYPE_NODES
 
-    return isinstance(node, LITERAL_TYPE_NODES)
+    return isinstance(node, LITERAL_TYPE_NODES) or DOCSTRING_SOURCE in (node.source or "")
 
 
 _TRANSLATING: list = []  # the node whose msgstr sphinx.transforms.i18n.Locale is parsing now
@@ -279,6 +284,9 @@ def translate_in_rst_where_needed():
     for "a literal block", and keeps the block's text. MyST reads that as a paragraph "::" (and
     an indented code block), so a translated equation's TeX became ``::`` and the page showed
     ``\[::\]`` (only equations with a translated ``\text{…}``: an identical msgstr is not parsed).
+    And every node of a docstring (API page) needs reST: autodoc parses docstrings as reST
+    inside ``{eval-rst}``, and their msgstrs keep its markup (``:math:`…```, ``:class:`…```,
+    double backquotes, ``\ `` before a particle), which MyST would show as text.
 
     ``Locale`` walks the nodes with ``extract_messages`` and parses with ``publish_msgstr``, both
     module globals of ``sphinx.transforms.i18n``: the first is wrapped to record the node being
