@@ -374,8 +374,21 @@ def _english_pattern(term: str) -> re.Pattern:
     return re.compile(r"(?<![\w-])" + body + r"(?:s|es)?(?![\w-])", re.I)
 
 
+def is_korean(msgid: str) -> bool:
+    """The English text is itself Korean: a quote of the seed post, kept as written (in the
+    Korean edition, as in the English one). Korean when most of its words, outside math, code and
+    parentheses, are Hangul; a glossary heading ``Momentum (모멘텀, 관성)`` is English."""
+    words = re.sub(r"\([^()]*\)", " ", prose(msgid)).split()
+    korean = sum(bool(HANGUL.search(w)) for w in words)
+    return korean > len(words) - korean
+
+
 def terminology_problems(msgid: str, msgstr: str, terms=None) -> list[str]:
-    """Each glossary term in the English must be rendered by one of its glossary renderings."""
+    """Each glossary term in the English must be rendered by one of its glossary renderings. A
+    Korean msgid (a quote of the seed post, ``is_korean``) is exempt: its words are the post's,
+    kept as written ("Gradient Descent는" in the post's own words)."""
+    if is_korean(msgid):
+        return []
     terms = terms or glossary_terms()
     text = " ".join(TEXT_IN_MATH.findall(msgid)) if is_display_math(msgid) else prose(msgid)
     problems = []

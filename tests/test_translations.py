@@ -86,6 +86,12 @@ def test_the_checks_catch_what_they_claim():
     assert translations.markup_problems(titled, "{ref}`마지막 연습 문제 <adam-ex-bias>`를 보라")
     assert translations.terminology_problems(msgid, good) == []
     assert translations.terminology_problems(msgid, good.replace("그라디언트", "경사"))
+    # a quote of the seed post is kept as the post writes it, its English words too
+    quote = "이런 경우에 Gradient Descent는 경사를 따라 지그재그로 움직이며 진동하면서 천천히 수렴하게 된다."
+    assert translations.is_korean(quote) and translations.terminology_problems(quote, quote) == []
+    for english in ("Momentum (모멘텀, 관성)", "Learning rate (학습률)", 'The post says "모멘텀을 쓴다" of gradient descent.'):
+        assert not translations.is_korean(english)
+    assert translations.terminology_problems("Learning rate (학습률)", "학습 속도 (Learning rate)")
 
 
 def test_language_neutral_entries_are_those_without_words():
