@@ -4,6 +4,8 @@
     python scripts/translations.py status          # per page: entries translated, fuzzy, untranslated, words left
     python scripts/translations.py check           # the catalog checks of tests/test_translations.py, as a report
     python scripts/translations.py notebook book/adam [-o out.ipynb]   # the Korean notebook of a page
+    python scripts/translations.py notebooks [-o DIR]   # all of them, at DIR/ko/book/<page>.ipynb
+                                                        # (Binder's postBuild, the Pages workflow)
 
 ``update`` runs Sphinx's gettext builder on the stored notebooks (no execution) into
 ``_build/gettext``, then ``sphinx-intl update`` into ``locales/ko/LC_MESSAGES/book/<page>.po``:
@@ -11,8 +13,8 @@ new English text becomes an untranslated entry, changed text a fuzzy one, and th
 until a translator has dealt with it. Entries that are language-neutral (``is_language_neutral``:
 display mathematics, a table cell of numbers, symbols, code and names) are filled in with themselves.
 
-The pages declared translated are listed in ``locales/ko/translated.txt``; the checks cover them
-(a pilot). The Korean edition is complete, and the branch can land, only when that list is every
+The pages declared translated are listed in ``locales/ko/translated.txt``; the completeness
+checks cover them. The Korean edition is complete, and the branch can land, only when that list is every
 page of ``_toc.yml`` (``tests/test_translations.py::test_every_page_is_declared_translated``).
 """
 
@@ -440,6 +442,8 @@ def main() -> None:
     nb = sub.add_parser("notebook")
     nb.add_argument("docname")
     nb.add_argument("-o", "--output")
+    nbs = sub.add_parser("notebooks")
+    nbs.add_argument("-o", "--output", default=str(ROOT), help="the folder that gets ko/book/<page>.ipynb")
     args = parser.parse_args()
     if args.command == "update":
         update()
@@ -459,6 +463,9 @@ def main() -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(translated, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(out)
+    elif args.command == "notebooks":
+        for path in optlib_i18n.write_korean_notebooks(Path(args.output)):
+            print(path)
 
 
 if __name__ == "__main__":

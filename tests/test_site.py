@@ -198,6 +198,28 @@ def test_korean_pages_typeset_the_english_equations(page_at, name):
     assert korean == english
 
 
+@pytest.mark.parametrize("name", ["intro", "adam", "playground"])
+def test_launch_buttons_open_the_notebook_of_their_language(page_at, name):
+    """Binder and Colab open the English notebook from the English page and the Korean one
+    (ko/book/<page>.ipynb: in Binder's image, and on the ko-notebooks branch for Colab) from the
+    Korean page."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    from optlib_i18n import KOREAN_NOTEBOOKS_BRANCH
+
+    for lang in LANGS:
+        hrefs = page_at(name, lang).eval_on_selector_all(
+            'a[href*="mybinder.org"], a[href*="colab.research.google.com"]', "els => els.map(e => e.getAttribute('href'))")
+        binder = [h for h in hrefs if "mybinder.org" in h]
+        colab = [h for h in hrefs if "colab.research.google.com" in h]
+        assert len(binder) == 1 and len(colab) == 1, hrefs
+        if lang == "en":
+            assert binder[0].endswith(f"/main?urlpath=lab/tree/./book/{name}.ipynb")
+            assert colab[0].endswith(f"/blob/main/./book/{name}.ipynb")
+        else:
+            assert binder[0].endswith(f"/main?urlpath=lab/tree/ko/book/{name}.ipynb")
+            assert colab[0].endswith(f"/blob/{KOREAN_NOTEBOOKS_BRANCH}/ko/book/{name}.ipynb")
+
+
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("name", PAGES)
 def test_images_load(page_at, name, lang):

@@ -1,15 +1,20 @@
 """The Korean edition's catalogs (issue 17): complete, intact, consistent, current, and runnable.
 
 - Every page declared translated (``locales/ko/translated.txt``) has a complete catalog: no
-  untranslated and no fuzzy entry. The pilot declares some pages; the edition can land only when
-  it declares them all (``test_every_page_is_declared_translated``, an expected failure until then).
+  untranslated and no fuzzy entry. The edition can land only when it declares them all
+  (``test_every_page_is_declared_translated``, an expected failure until then).
 - In every translated entry of every catalog, the mathematics (``$…$``, ``$$…$$``), the roles
   (``{eq}``, ``{ref}``, ``{doc}``, ``{cite}``, ``{glue:text}``, ``{prf:ref}``, …), inline code and link
   targets of the English survive unchanged; ``-W`` catches a lost cross-reference, not broken math.
+  A docstring's entry (API page) is reST and is read as docutils reads it.
 - Every glossary term in the English of a translated entry is rendered by the glossary's Korean.
 - The catalogs hold exactly the current English text: when a chapter changes, this fails until
   ``python scripts/translations.py update`` has been run and the Korean has caught up.
-- The Korean notebook of a translated page has Korean markdown, the English code, and executes.
+- The Korean notebook of a translated page has Korean markdown, the English code, and executes;
+  the Korean site's Binder and Colab buttons open the Korean notebooks, which Binder's postBuild
+  and the Pages workflow write.
+- A one-page probe built in Korean: a translated display equation keeps its TeX, and a translated
+  docstring renders its reST.
 """
 
 import importlib.util
@@ -302,3 +307,45 @@ def test_a_translated_docstring_is_read_as_rest(tmp_path):
     assert "\\[\\text{새 스텝} = \\eta\\, g\\]" in body
     assert '입력, <code class="docutils literal notranslate"><span class="pre">float</span></code>.' in body
     assert ":math:" not in body and "``" not in body
+
+
+def test_korean_launch_buttons_open_the_korean_notebooks(tmp_path):
+    """On the Korean site Binder opens ko/book/<page>.ipynb in its image (binder/postBuild writes
+    it) and Colab the same path on the branch the Pages workflow publishes; both are written by
+    ``translations.py notebooks``, which runs without Sphinx (Binder's image has none)."""
+    import subprocess
+    from types import SimpleNamespace
+
+    import yaml
+
+    binder = "https://mybinder.org/v2/gh/optlib-book/optimizers-book/main"
+    colab = "https://colab.research.google.com/github/optlib-book/optimizers-book/blob"
+
+    def buttons(language):
+        context = {"header_buttons": [{"type": "group", "label": "launch-buttons", "buttons": [
+            {"type": "link", "text": "Binder", "url": f"{binder}?urlpath=lab/tree/./book/adam.ipynb"},
+            {"type": "link", "text": "Colab", "url": f"{colab}/main/./book/adam.ipynb"}]}]}
+        app = SimpleNamespace(config=SimpleNamespace(language=language))
+        optlib_i18n.korean_launch_buttons(app, "book/adam", "page.html", context, None)
+        return [b["url"] for b in context["header_buttons"][0]["buttons"]]
+
+    branch = optlib_i18n.KOREAN_NOTEBOOKS_BRANCH
+    assert buttons("ko") == [f"{binder}?urlpath=lab/tree/ko/book/adam.ipynb", f"{colab}/{branch}/ko/book/adam.ipynb"]
+    assert buttons("en") == [f"{binder}?urlpath=lab/tree/./book/adam.ipynb", f"{colab}/main/./book/adam.ipynb"]
+    # the notebooks are where the buttons point, and Binder's postBuild and the workflow write them
+    code = ("import runpy, sys; sys.modules['sphinx'] = None; "
+            f"sys.argv = ['translations.py', 'notebooks', '--output', {str(tmp_path)!r}]; "
+            f"runpy.run_path({str(ROOT / 'scripts' / 'translations.py')!r}, run_name='__main__')")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=tmp_path, capture_output=True)
+    written = sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.ipynb"))
+    notebooks = sorted(p.relative_to(ROOT).with_suffix("").as_posix() for p in (ROOT / "book").glob("*.ipynb"))
+    assert written == [optlib_i18n.korean_notebook_path(d) for d in notebooks]
+    korean = json.loads((tmp_path / "ko" / "book" / "adam.ipynb").read_text(encoding="utf-8"))
+    english = json.loads((ROOT / "book" / "adam.ipynb").read_text(encoding="utf-8"))
+    assert [c["source"] for c in korean["cells"] if c["cell_type"] == "code"] == \
+        [c["source"] for c in english["cells"] if c["cell_type"] == "code"]
+    assert any("옵티마이저" in "".join(c["source"]) for c in korean["cells"] if c["cell_type"] == "markdown")
+    assert "scripts/translations.py notebooks --output ." in (ROOT / "binder" / "postBuild").read_text()
+    steps = yaml.safe_load((ROOT / ".github" / "workflows" / "pages.yml").read_text())["jobs"]["build"]["steps"]
+    publish = [s["run"] for s in steps if "translations.py notebooks" in s.get("run", "")]
+    assert publish and f"HEAD:{branch}" in publish[0] and "git add README.md ko" in publish[0]

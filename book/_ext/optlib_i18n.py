@@ -14,7 +14,10 @@ them). This extension does what Sphinx's own translation machinery does not:
    pydata-sphinx-theme (its base) does not; ``locales/theme/ko/LC_MESSAGES/*.po`` fills in.
 4. "Run it in Korean": on the Korean site the download button gives a notebook whose
    markdown is Korean, generated from the catalogs at build time (``translate_notebook``);
-   its code cells are the English notebook's, unchanged.
+   its code cells are the English notebook's, unchanged. The Binder and Colab buttons open
+   the same Korean notebook (``korean_launch_buttons``): Binder's image has them
+   (``binder/postBuild``), Colab reads them from the branch ``ko-notebooks``, which the Pages
+   workflow rewrites on every build.
 5. Two gaps of the translation machinery with this book's extensions: a ``{glue:text}`` role in
    a translated paragraph (``glue_in_translations``), and the part captions of the table of
    contents, which sphinx-external-toc inserts after Sphinx has translated the page
@@ -31,12 +34,19 @@ import json
 import re
 from pathlib import Path
 
-from sphinx.search.en import SearchEnglish
+try:
+    from sphinx.search.en import SearchEnglish
+except ImportError:  # Binder's postBuild writes the Korean notebooks with babel alone, no Sphinx
+    SearchEnglish = None
 
 ROOT = Path(__file__).resolve().parents[2]
 LOCALES = ROOT / "locales"
 LANGUAGES = {"en": "English", "ko": "한국어"}
 KOREAN_SUBDIR = "ko"  # the Korean site is _build/html/ko
+# The Korean notebooks, generated from the catalogs, at ko/<docname>.ipynb (ko/book/adam.ipynb):
+# in the Binder image (binder/postBuild writes them) and on this branch of the repository, which
+# the Pages workflow rewrites on every build (Colab opens notebooks from a git ref only)
+KOREAN_NOTEBOOKS_BRANCH = "ko-notebooks"
 
 # --------------------------------------------------------------------------------------------
 # Search
@@ -61,13 +71,13 @@ def strip_particle(word: str) -> str:
     return word
 
 
-class SearchKorean(SearchEnglish):
+class SearchKorean(SearchEnglish or object):
     """Korean search: particle stripping for Hangul words, Porter stemming for the rest."""
 
     lang = "ko"
     language_name = "Korean"
     stopwords = set()
-    js_stemmer_code = SearchEnglish.js_stemmer_code + """
+    js_stemmer_code = (SearchEnglish.js_stemmer_code if SearchEnglish else "") + """
 var PorterStemmer = Stemmer;
 var KOREAN_PARTICLES = %s;
 Stemmer = function() {
@@ -164,6 +174,29 @@ def catalog_path(docname: str, language: str = "ko") -> Path:
     return LOCALES / language / "LC_MESSAGES" / f"{docname}.po"
 
 
+def korean_notebook_path(docname: str) -> str:
+    """Where a page's Korean notebook is, relative to the repository root (Binder's image, the
+    notebooks branch): ko/book/adam.ipynb for book/adam."""
+    return f"{KOREAN_SUBDIR}/{docname}.ipynb"
+
+
+def write_korean_notebooks(root: Path) -> list[Path]:
+    """The Korean notebook of every chapter with a catalog, at ``root / korean_notebook_path``."""
+    written = []
+    for source in sorted((ROOT / "book").glob("*.ipynb")):
+        docname = source.relative_to(ROOT).with_suffix("").as_posix()
+        po = catalog_path(docname)
+        if not po.is_file():
+            continue
+        nb = json.loads(source.read_text(encoding="utf-8"))
+        translated, _ = translate_notebook(nb, read_catalog(po))
+        target = Path(root) / korean_notebook_path(docname)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(json.dumps(translated, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        written.append(target)
+    return written
+
+
 # --------------------------------------------------------------------------------------------
 # Sphinx hooks
 
@@ -184,6 +217,30 @@ def language_switch(app, pagename, templatename, context, doctree):
               f'<a href="{href}" hreflang="{lang}" lang="{lang}" data-optlib-lang="{lang}">'
               f'{label}</a></p>\n')
     context["body"] = switch + context["body"]
+
+
+def korean_launch_buttons(app, pagename, templatename, context, doctree):
+    """On the Korean site, Binder and Colab open the page's Korean notebook: Binder the one that
+    binder/postBuild wrote into the image (``ko/book/adam.ipynb``), Colab the same path on the
+    branch ``KOREAN_NOTEBOOKS_BRANCH``. Runs after sphinx-book-theme has made the buttons."""
+    if not _is_korean(app):
+        return
+    tail = re.compile(r"(?:\./)?" + re.escape(f"{pagename}.ipynb") + "$")
+    for group in context.get("header_buttons", []):
+        if group.get("label") != "launch-buttons":
+            continue
+        for button in group.get("buttons", []):
+            url = button.get("url", "")
+            if not tail.search(url):
+                continue
+            if button.get("text") == "Binder":
+                button["url"] = tail.sub(korean_notebook_path(pagename), url)
+            elif button.get("text") == "Colab":
+                button["url"] = re.sub(r"/blob/.*$", f"/blob/{KOREAN_NOTEBOOKS_BRANCH}/"
+                                       f"{korean_notebook_path(pagename)}", url)
+            else:  # a launcher this book does not configure: no Korean notebook to point it at
+                button["url"] = ""
+        group["buttons"] = [b for b in group.get("buttons", []) if b.get("type") != "link" or b.get("url")]
 
 
 def korean_notebooks(app, exception):
@@ -334,5 +391,6 @@ def setup(app):
     app.add_search_language(SearchKorean)
     app.connect("config-inited", theme_labels)
     app.connect("html-page-context", language_switch)
+    app.connect("html-page-context", korean_launch_buttons, priority=600)  # after the book theme's (501)
     app.connect("build-finished", korean_notebooks)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
