@@ -104,11 +104,22 @@ def caption_alt_texts(app, doctree, docname):
                 break
 
 
+def allow_parallel_reading(app, config):
+    """sphinx_multitoc_numbering (loaded by jupyter-book) does not declare itself safe for
+    parallel reading, so ``sphinx-build -j`` would fall back to reading one page at a time,
+    with a warning that ``-W`` makes fatal. It only replaces the section numbering, which Sphinx
+    runs in the main process after the pages read in parallel are merged: it is safe."""
+    extension = app.extensions.get("sphinx_multitoc_numbering")
+    if extension is not None:
+        extension.parallel_read_safe = True
+
+
 def setup(app):
     os.environ[STATIC_SITE_ENV] = "1"
     if not (mathjax_source() / "tex-mml-chtml.js").is_file():
         raise RuntimeError("MathJax not found: pip install -r requirements.txt (django-static-mathjax)")
     app.connect("config-inited", use_local_mathjax)
+    app.connect("config-inited", allow_parallel_reading)
     app.connect("build-finished", copy_mathjax)
     app.connect("build-finished", copy_explorer_font)
     app.add_css_file(EXPLORER_CSS)
