@@ -105,13 +105,15 @@ def caption_alt_texts(app, doctree, docname):
 
 
 def allow_parallel_reading(app, config):
-    """sphinx_multitoc_numbering (loaded by jupyter-book) does not declare itself safe for
-    parallel reading, so ``sphinx-build -j`` would fall back to reading one page at a time,
-    with a warning that ``-W`` makes fatal. It only replaces the section numbering, which Sphinx
-    runs in the main process after the pages read in parallel are merged: it is safe."""
-    extension = app.extensions.get("sphinx_multitoc_numbering")
-    if extension is not None:
-        extension.parallel_read_safe = True
+    """Two extensions that jupyter-book loads do not declare whether they are safe for parallel
+    reading, so ``sphinx-build -j`` would read one page at a time, with a warning that ``-W``
+    makes fatal. Both are: sphinx_multitoc_numbering only replaces the section numbering, which
+    Sphinx runs in the main process after merging the pages read in parallel, and
+    sphinx_jupyterbook_latex only acts in LaTeX builds."""
+    for name in ("sphinx_multitoc_numbering", "sphinx_jupyterbook_latex"):
+        extension = app.extensions.get(name)
+        if extension is not None:
+            extension.parallel_read_safe = True
 
 
 def setup(app):
