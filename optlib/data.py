@@ -8,8 +8,8 @@ gives the same data, split and sequence of minibatches on every machine.
 * :func:`make_sparse_regression`: the same with features of very different frequencies
   (most entries of a rare feature are 0), the sparse setting of AdaGrad.
 * :func:`make_classification`: two interleaved half moons, a binary problem
-  that no straight line separates (a linear classifier errs on about one point
-  in seven; a small MLP on almost none).
+  that no straight line separates (at the default noise the best linear
+  classifier errs on roughly 12% of the points; a small MLP on almost none).
 * :func:`minibatches`: the index stream of minibatch SGD, either reshuffled
   each epoch (sampling without replacement, what ``torch.utils.data.DataLoader``
   with ``shuffle=True`` does) or drawn i.i.d. with replacement (the sampling of
@@ -179,7 +179,7 @@ def make_classification(n=200, noise=0.1, seed=0):
     The classes are balanced: ``n // 2`` points of class 0 and ``n - n // 2`` of
     class 1.
 
-    At ``noise = 0.1`` the best linear classifier errs on roughly 13% of the points
+    At ``noise = 0.1`` the best linear classifier errs on roughly 12% of the points
     while an MLP with a dozen hidden units gets below 2%.
 
     Args:

@@ -635,8 +635,7 @@ class Adafactor(Optimizer):
 
     .. math::
         1 - \hat\beta_{2,t} &= t^{c}, \qquad
-        \hat V_t = \frac{R_t C_t}{\max(\mathrm{mean}(R_t), \epsilon_1)}
-        \ \text{(factored, see :class:`~optlib.transforms.ScaleByFactoredRms`)} \\
+        \hat V_t = \frac{R_t C_t}{\max(\mathrm{mean}(R_t), \epsilon_1)} \\
         U_t &= \frac{g_t}{\sqrt{\max(\hat V_t, \epsilon_1^2)}}, \qquad
         \hat U_t = \frac{U_t}{\max(1, \mathrm{RMS}(U_t)/d)} \\
         \theta_t &= \theta_{t-1} - \eta\lambda\theta_{t-1}
@@ -646,7 +645,9 @@ class Adafactor(Optimizer):
     :math:`\theta_0`, with :math:`g_t = \nabla L(\theta_{t-1})` and zero initial factors.
     Parameters of two or more axes keep the row means :math:`R_t` and column means :math:`C_t`
     of the squared gradients over their last two axes (:math:`n + m` numbers per
-    :math:`n \times m` matrix, where Adam keeps :math:`2nm`); vectors keep the full average.
+    :math:`n \times m` matrix, where Adam keeps :math:`2nm`), and :math:`\hat V_t` is their
+    factored estimate (see :class:`~optlib.transforms.ScaleByFactoredRms`); vectors keep the
+    full average.
     There is no first moment. The step is *relative*: a fraction :math:`\min(\eta, t^{-1/2})`
     of the parameters' root mean square, and every step's RMS is at most :math:`d` times that.
 
