@@ -7,8 +7,10 @@ first control); the vector overlay of a frame lines up with the live figure (pix
 the light and the dark theme. A screenshot of each page is saved under ``_build/screenshots/``
 (``_build/screenshots/ko/`` for the Korean site) for review.
 Both sites are tested: the English at ``/`` and the Korean at ``/ko/`` (``lang="ko"``), every
-page's language switch leads to the same page in the other language and back, and the Korean
-search finds a term that the text follows with a particle (모멘텀 finds 모멘텀은).
+page's language switch leads to the same page in the other language and back, every Korean page
+typesets the same display equations as the English one, the Korean pages' Binder and Colab
+buttons open the Korean notebooks, and the Korean search finds a term that the text follows
+with a particle (모멘텀 finds 모멘텀은).
 
 The site is built (``scripts/build_site.py``, both languages) into a temporary folder first,
 unless ``OPTLIB_SITE_DIR`` names an already built ``_build/html`` (CI builds it once and passes it here). Without
