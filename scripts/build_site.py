@@ -6,9 +6,9 @@
 
 Both sites are built by ``sphinx-build`` on the ``conf.py`` that ``jupyter-book config sphinx``
 writes from ``_config.yml`` (``jupyter-book build`` has no ``-D``, and the Korean build needs
-``-D language=ko``). The English build executes every notebook afresh into a jupyter-cache
-that is emptied first; the Korean build runs the same code cells and reuses those outputs, so
-the notebooks execute once per build, not twice. Korean pages have the same paths as the
+``-D language=ko``). Every notebook is first executed afresh, two at a time, into a
+jupyter-cache that is emptied first (``execute_into_cache``); both builds then read their
+outputs from it (myst-nb's cache mode), so the notebooks execute once per build, not twice. Korean pages have the same paths as the
 English ones under ``ko/``.
 """
 
@@ -67,6 +67,47 @@ def sphinx_build(builder: str, out: Path, doctrees: Path, overrides: dict[str, s
     subprocess.run(cmd, check=True, cwd=ROOT)
 
 
+def notebooks() -> list[Path]:
+    """The book's notebooks (every one is a page of _toc.yml)."""
+    return sorted((ROOT / "book").glob("*.ipynb"))
+
+
+def _execute(path: Path, timeout: int):
+    import nbformat
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    nb = nbformat.read(path, as_version=4)
+    result = single_nb_execution(nb, cwd=str(path.parent), timeout=timeout, allow_errors=False)
+    if result.err is not None:
+        raise RuntimeError(f"{path.name} failed to execute:\n{result.exc_string}")
+    return nb, result.time
+
+
+def execute_into_cache(cache_path: Path, paths: list[Path], workers: int = 2, timeout: int = 300) -> None:
+    """Execute the notebooks, ``workers`` at a time, into the jupyter-cache that myst-nb's cache
+    mode then reads (``timeout`` per cell, as _config.yml's): the outputs the build would have made itself, explorers in their website
+    version. Sphinx reads the pages one after the other (``-j`` is not possible: sphinx_proof
+    cannot merge pages read in parallel), so without this the notebooks would run one at a time
+    on a machine with two cores. Only this process writes the cache; the kernels run in workers."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+
+    from optlib.widgets import STATIC_SITE_ENV
+
+    os.environ[STATIC_SITE_ENV] = "1"  # as optlib_site sets it for the kernels of the build
+    cache = get_cache(str(cache_path))
+    with ProcessPoolExecutor(workers) as pool:
+        runs = {path: pool.submit(_execute, path, timeout) for path in paths}
+        for path, run in runs.items():
+            nb, seconds = run.result()
+            record = cache.add_nb_to_project(str(path))
+            cache.cache_notebook_bundle(CacheBundleIn(nb, record.uri, data={"execution_seconds": seconds}),
+                                        check_validity=False, overwrite=True)
+            print(f"executed {path.relative_to(ROOT)} in {seconds:.0f} s", flush=True)
+
+
 def build(execute: bool = True, languages=("en", "ko"), build_dir: Path = BUILD) -> None:
     out = Path(build_dir).resolve()
     write_conf()
@@ -75,6 +116,7 @@ def build(execute: bool = True, languages=("en", "ko"), build_dir: Path = BUILD)
         else {"nb_execution_mode": "off"}
     if execute and "en" in languages:
         shutil.rmtree(cache, ignore_errors=True)  # afresh: nothing carried over from an older build
+        execute_into_cache(cache, notebooks())
     if "en" in languages:
         sphinx_build("html", out / "html", out / ".doctrees", execution)
     if "ko" in languages:
