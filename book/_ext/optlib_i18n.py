@@ -260,12 +260,16 @@ def korean_notebooks(app, exception):
 
 def theme_labels(app, config):
     """pydata-sphinx-theme (the base of the book theme) has no Korean catalog, and the book
-    theme's misses a few labels: ``locales/theme/ko/LC_MESSAGES/<catalog>.po`` fills them in,
-    compiled here and added behind the packages' own catalogs (theirs win where they have one)."""
+    theme's misses a few labels and gets one wrong (its "By" before the author is 으로):
+    ``locales/theme/ko/LC_MESSAGES/<catalog>.po`` holds the book's labels, compiled here and put
+    in front of the packages' own catalogs (theirs answer what ours does not hold)."""
     if not _is_korean(app):
         return
+    import gettext
+
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
+    from sphinx import locale
 
     target = Path(app.doctreedir).parent / "theme-locale"
     for po in sorted((LOCALES / "theme").glob("*/LC_MESSAGES/*.po")):
@@ -275,7 +279,15 @@ def theme_labels(app, config):
             catalog = read_po(f)
         with open(mo, "wb") as f:
             write_mo(f, catalog)
+        # behind the packages' catalogs: the templates' translator (app.translator, made before
+        # this event) sees the labels only so
         app.add_message_catalog(po.stem, str(target))
+        # and in front of them for what looks its catalog up at call time (the book theme's
+        # translate(), e.g. its "By"), so that the book's labels win there
+        with open(mo, "rb") as f:
+            ours = gettext.GNUTranslations(f)
+        ours.add_fallback(locale.translators["general", po.stem])
+        locale.translators["general", po.stem] = ours
 
 
 def glue_in_translations():
