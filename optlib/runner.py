@@ -34,7 +34,7 @@ class Trajectory:
 
     @property
     def diverged(self):
-        """Boolean (array): which runs diverged."""
+        """Which runs diverged, as a boolean array."""
         return self.diverged_at >= 0
 
     @property

@@ -85,7 +85,7 @@ class Schedule:
 
     @property
     def shape(self):
-        """The broadcast shape of the array-valued arguments: the shape of ``s(t)``."""
+        """The shape of ``s(t)``, which is the broadcast shape of the array-valued arguments."""
         if "_shape" not in vars(self):  # the arguments never change: computed once
             self._shape = self.broadcast_shape()
         return self._shape
@@ -263,8 +263,11 @@ class LinearLR(Schedule):
         self.total_iters = _integer(total_iters, "total_iters", 1)
 
     def rate(self, e):
+        # torch's closed form f0 + (f1 - f0) * w, written as the weighted mean of f0 and f1: equal
+        # in exact arithmetic, and in floating point it ends exactly at f1 (f1 = 0 gave -1e-16)
         f0, f1 = np.asarray(self.start_factor), np.asarray(self.end_factor)
-        return np.asarray(self.lr) * (f0 + (f1 - f0) * np.minimum(e, self.total_iters) / self.total_iters)
+        w = np.minimum(e, self.total_iters) / self.total_iters
+        return np.asarray(self.lr) * (f0 * (1 - w) + f1 * w)
 
 
 class ExponentialLR(Schedule):

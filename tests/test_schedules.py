@@ -383,3 +383,10 @@ def test_bad_step_raises(t):
 def test_bad_number_of_values_raises():
     with pytest.raises(ValueError, match=re.escape("Invalid n: -1")):
         StepLR(0.1, step_size=2).values(-1)
+
+
+def test_a_linear_decay_to_zero_ends_at_zero_not_below():
+    """Found by the property test above: f0 + (f1 - f0) * 1 rounded to -1.1e-16 for f1 = 0."""
+    s = LinearLR(1.0, start_factor=0.8116748422639308, end_factor=0.0, total_iters=3)
+    values = s.values(6)
+    assert values[0] == 0.8116748422639308 and np.all(values[3:] == 0.0)
