@@ -14,8 +14,9 @@ until a translator has dealt with it. Entries that are language-neutral (``is_la
 display mathematics, a table cell of numbers, symbols, code and names) are filled in with themselves.
 
 The pages declared translated are listed in ``locales/ko/translated.txt``; the completeness
-checks cover them. The Korean edition is complete, and the branch can land, only when that list is every
-page of ``_toc.yml`` (``tests/test_translations.py::test_every_page_is_declared_translated``).
+checks cover them, and it must be every page of ``_toc.yml``
+(``tests/test_translations.py::test_every_page_is_declared_translated``): a new page is listed
+once its Korean is complete.
 """
 
 from __future__ import annotations
