@@ -90,38 +90,56 @@ def browser():
         b.close()
 
 
+def open_page(browser, site, name, lang="en"):
+    """A page of the site, loaded and typeset; console errors and requests that leave the site
+    are collected in ``page.errors`` and ``page.foreign``."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.set_default_timeout(120_000)  # the API page's full screenshot takes over 30 s on a busy machine
+    page.errors, page.foreign = [], []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("request", lambda r: urlparse(r.url).hostname not in ("127.0.0.1", None)
+            and urlparse(r.url).scheme in ("http", "https") and page.foreign.append(r.url))
+    page.goto(f"{site}/{'ko/' if lang == 'ko' else ''}book/{name}.html", wait_until="load")
+    if page.locator('script[src*="mathjax"]').count():  # Sphinx adds MathJax where there is math
+        page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+        page.evaluate("() => MathJax.startup.promise")
+    return page
+
+
 @pytest.fixture
 def page_at(browser, site):
-    """Open a page; collect console errors and requests that leave the site."""
+    """Open fresh pages, for the tests that move controls or navigate away."""
     opened = []
 
-    def open_page(name, lang="en"):
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        page.set_default_timeout(120_000)  # the API page's full screenshot takes over 30 s on a busy machine
-        page.errors, page.foreign = [], []
-        page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
-        page.on("pageerror", lambda e: page.errors.append(str(e)))
-        page.on("request", lambda r: urlparse(r.url).hostname not in ("127.0.0.1", None)
-                and urlparse(r.url).scheme in ("http", "https") and page.foreign.append(r.url))
-        page.goto(f"{site}/{'ko/' if lang == 'ko' else ''}book/{name}.html", wait_until="load")
-        if page.locator('script[src*="mathjax"]').count():  # Sphinx adds MathJax where there is math
-            page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
-            page.evaluate("() => MathJax.startup.promise")
-        opened.append(page)
-        return page
+    def open_fresh(name, lang="en"):
+        opened.append(open_page(browser, site, name, lang))
+        return opened[-1]
 
-    yield open_page
+    yield open_fresh
     for page in opened:
         page.close()
 
 
 LANGS = ["en", "ko"]  # the English site and the Korean one (_build/html/ko), same page paths
+EQUATIONS = {}  # (page, language) -> its display equations, recorded as each page is loaded
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", PAGES)
-def test_page_loads_cleanly(page_at, name, lang):
-    page = page_at(name, lang)
+@pytest.fixture(scope="module", params=[(name, lang) for name in PAGES for lang in LANGS], ids="-".join)
+def loaded(request, browser, site):
+    """Each page in each language, loaded once for all the tests that only read it (pytest runs
+    the tests of one page together, since the fixture is module-scoped and parametrized)."""
+    name, lang = request.param
+    page = open_page(browser, site, name, lang)
+    page.name, page.lang = name, lang
+    EQUATIONS[name, lang] = display_equations(page)
+    yield page
+    page.close()
+
+
+
+def test_page_loads_cleanly(loaded):
+    page, name, lang = loaded, loaded.name, loaded.lang
     assert page.errors == []
     assert page.foreign == [], "the site must make no third-party requests"
     assert page.locator("html").get_attribute("lang") == lang
@@ -165,10 +183,10 @@ def test_korean_search_finds_a_term_followed_by_a_particle(browser, site):
     page.close()
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", PAGES)
-def test_mathematics_is_typeset(page_at, name, lang):
-    page = page_at(name, lang)
+def test_mathematics_is_typeset(loaded, browser, site):
+    """No TeX left as text; and a Korean page typesets the same display equations, in the same
+    order, as the English one (a translated equation once lost its TeX and showed as ``\\[::\\]``)."""
+    page, name = loaded, loaded.name
     text = page.evaluate("""() => {
         const body = document.querySelector('main') || document.body;
         const copy = body.cloneNode(true);
@@ -179,6 +197,14 @@ def test_mathematics_is_typeset(page_at, name, lang):
         assert raw not in text, f"untypeset {raw!r} on {name}"
     if name in CHAPTERS or name == "intro":
         assert page.locator("mjx-container").count() > 0
+    if loaded.lang == "ko":
+        if (name, "en") not in EQUATIONS:  # the English page was not selected in this run
+            english = open_page(browser, site, name)
+            EQUATIONS[name, "en"] = display_equations(english)
+            english.close()
+        korean = EQUATIONS[name, "ko"]
+        assert "::" not in korean
+        assert korean == EQUATIONS[name, "en"]
 
 
 def display_equations(page):
@@ -191,41 +217,32 @@ def display_equations(page):
     return [re.sub(r"\s+", "", re.sub(r"\\text\{[^{}]*\}", " ", t)) for t in tex]
 
 
-@pytest.mark.parametrize("name", PAGES)
-def test_korean_pages_typeset_the_english_equations(page_at, name):
-    """The same display equations, in the same order, on the Korean page as on the English one
-    (a translated equation once lost its TeX and showed as ``\\[::\\]``)."""
-    english, korean = (display_equations(page_at(name, lang)) for lang in LANGS)
-    assert "::" not in korean
-    assert korean == english
-
-
-@pytest.mark.parametrize("name", ["intro", "adam", "playground"])
-def test_launch_buttons_open_the_notebook_of_their_language(page_at, name):
+def test_launch_buttons_open_the_notebook_of_their_language(loaded):
     """Binder and Colab open the English notebook from the English page and the Korean one
     (ko/book/<page>.ipynb: in Binder's image, and on the ko-notebooks branch for Colab) from the
-    Korean page."""
+    Korean page; pages that are not notebooks have no launch button."""
     sys.path.insert(0, str(ROOT / "book" / "_ext"))
     from optlib_i18n import KOREAN_NOTEBOOKS_BRANCH
 
-    for lang in LANGS:
-        hrefs = page_at(name, lang).eval_on_selector_all(
-            'a[href*="mybinder.org"], a[href*="colab.research.google.com"]', "els => els.map(e => e.getAttribute('href'))")
-        binder = [h for h in hrefs if "mybinder.org" in h]
-        colab = [h for h in hrefs if "colab.research.google.com" in h]
-        assert len(binder) == 1 and len(colab) == 1, hrefs
-        if lang == "en":
-            assert binder[0].endswith(f"/main?urlpath=lab/tree/./book/{name}.ipynb")
-            assert colab[0].endswith(f"/blob/main/./book/{name}.ipynb")
-        else:
-            assert binder[0].endswith(f"/main?urlpath=lab/tree/ko/book/{name}.ipynb")
-            assert colab[0].endswith(f"/blob/{KOREAN_NOTEBOOKS_BRANCH}/ko/book/{name}.ipynb")
+    name, lang = loaded.name, loaded.lang
+    hrefs = loaded.eval_on_selector_all(
+        'a[href*="mybinder.org"], a[href*="colab.research.google.com"]', "els => els.map(e => e.getAttribute('href'))")
+    if not (ROOT / "book" / f"{name}.ipynb").exists():
+        assert hrefs == []
+        return
+    binder = [h for h in hrefs if "mybinder.org" in h]
+    colab = [h for h in hrefs if "colab.research.google.com" in h]
+    assert len(binder) == 1 and len(colab) == 1, hrefs
+    if lang == "en":
+        assert binder[0].endswith(f"/main?urlpath=lab/tree/./book/{name}.ipynb")
+        assert colab[0].endswith(f"/blob/main/./book/{name}.ipynb")
+    else:
+        assert binder[0].endswith(f"/main?urlpath=lab/tree/ko/book/{name}.ipynb")
+        assert colab[0].endswith(f"/blob/{KOREAN_NOTEBOOKS_BRANCH}/ko/book/{name}.ipynb")
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", PAGES)
-def test_images_load(page_at, name, lang):
-    page = page_at(name, lang)
+def test_images_load(loaded):
+    page = loaded
     page.evaluate("() => window.scrollTo(0, document.body.scrollHeight)")
     broken = page.evaluate("""() => Array.from(document.images)
         .filter(img => !(img.complete && img.naturalWidth > 0)).map(img => img.src.slice(0, 80))""")
@@ -238,13 +255,11 @@ def test_images_load(page_at, name, lang):
 HEAVIEST_PAGE = 1_560_000  # bytes: momentum.html with PNG frames (Dec 2026), the heaviest chapter page then
 
 
-@pytest.mark.parametrize("lang", LANGS)
-@pytest.mark.parametrize("name", CHAPTERS)
-def test_chapter_pages_stay_light(page_at, name, lang):
+def test_pages_stay_light(loaded):
     """Bytes transferred for the page itself and the explorers' own files (their font and
     stylesheet), as the browser counts them; the theme and MathJax, shared by every page,
-    are left out. Uncompressed: the test server does not gzip."""
-    page = page_at(name, lang)
+    are left out. Uncompressed: the test server does not gzip. Every page, chapters or not."""
+    page, name = loaded, loaded.name
     page.evaluate("() => document.fonts.ready")
     weight = page.evaluate("""() => performance.getEntriesByType('navigation')
         .concat(performance.getEntriesByType('resource').filter(e => e.name.includes('/_static/optlib-')))
