@@ -222,13 +222,25 @@ def main():
     parser.add_argument("--changes", type=int, default=40, help="control changes per explorer")
     parser.add_argument("--frames-only", action="store_true",
                         help="measure only the frame build time, of --before-ref's tree and this one")
+    parser.add_argument("--weights-only", action="store_true",
+                        help="measure only the page weights, of the site given by --after")
     parser.add_argument("--latency-only", action="store_true",
                         help="measure only the frame-switch latency, on the site given by --after")
     args = parser.parse_args()
-    if args.latency_only:
+    if args.latency_only or args.weights_only:
         if args.after is None:
-            parser.error("--latency-only needs --after DIR (a built site)")
-        print_latencies(browse({"after": args.after.resolve()}, args.changes, weigh=False))
+            parser.error("--latency-only and --weights-only need --after DIR (a built site)")
+        results = browse({"after": args.after.resolve()}, args.changes if args.latency_only else 0,
+                         weigh=args.weights_only)
+        if args.weights_only:
+            print("Page weight (MB transferred from an uncompressed server: the page with the explorers' own files,"
+                  " and with everything it loads)")
+            for name, (every, own) in results["after"]["weights"].items():
+                print(f"{name:12s} {own / 1e6:6.2f} {every / 1e6:6.2f}")
+            for key, explorer in results["after"]["explorers"].items():
+                print(f"{key[:70]:70s} {str(explorer['positions']):28s} {explorer['frames']:8d}")
+        if args.latency_only:
+            print_latencies(results)
         return
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
