@@ -11,8 +11,13 @@ with vector overlays (now). Prints numbers; asserts nothing.
    (``OPTLIB_STATIC_SITE=1``), with each tree's own optlib, in a fresh process.
 4. Frame-switch latency: in headless Chromium, a seeded random walk of control changes
    on every explorer; the time from the input event to the next paint with the new
-   frame (``performance.now()`` before the event; after it, the new images decoded,
-   then the next animation frame and a task after it), median and 95th percentile.
+   frame (``performance.now()`` before the event; after it, any new image decoded,
+   then the next animation frame and a task after it), median and 95th percentile. Each
+   input comes after a random wait of 0-16 ms, at any phase of the display's frames, as a
+   reader's does (right after a paint the next one is a whole frame away, so a walk that
+   changes controls right after each paint measures at least a frame, whatever the page
+   does); also the share of changes painted in the very first animation frame after the
+   input, and an idle animation frame for reference.
 
     python benchmarks/bench_explorers.py [--before DIR] [--after DIR] [--before-ref REF] [--changes N]
     python benchmarks/bench_explorers.py --latency-only --after DIR    # part 4 alone, on one site
@@ -123,20 +128,27 @@ LATENCY_JS = """async ([index, changes, seed]) => {
     let state = seed;
     const random = n => { state = (state * 1103515245 + 12345) % 2147483648; return state % n; };
     const paint = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
-    const times = [];
+    const times = [], first = [];
     await paint();
     for (let c = 0; c < changes; c++) {
         const input = inputs[random(inputs.length)], size = +input.max + 1;
         if (size < 2) continue;
         const j = (+input.value + 1 + random(size - 1)) % size;
+        await new Promise(r => setTimeout(r, random(17)));  // a reader's input comes at any phase of the frame
+        let next = null, shown = null;
+        requestAnimationFrame(t => { next = t; });  // the first animation frame after the input
+        const images = Array.from(root.querySelectorAll('img')), sources = images.map(img => img.src);
         const start = performance.now();
         input.value = j;
         input.dispatchEvent(new Event('input'));
-        await Promise.all(Array.from(root.querySelectorAll('img')).map(img => img.decode().catch(() => null)));
-        await paint();
+        // a new background must be decoded before it shows (decode() of an unchanged image would
+        // itself wait for a frame)
+        await Promise.all(images.filter((img, k) => img.src !== sources[k]).map(img => img.decode().catch(() => null)));
+        await new Promise(r => requestAnimationFrame(t => { shown = t; setTimeout(r, 0); }));
         times.push(performance.now() - start);
+        first.push(shown === next);
     }
-    return times;
+    return [times, first];
 }"""
 
 
@@ -159,7 +171,7 @@ def browse(sites, changes, weigh=True):
         for label, html in sites.items():
             server = serve(html)
             base = f"http://127.0.0.1:{server.server_address[1]}"
-            weights, explorers, latencies, idle = {}, {}, {}, []
+            weights, explorers, latencies, firsts, idle = {}, {}, {}, {}, []
             for name in CHAPTERS:
                 if not (html / "book" / f"{name}.html").is_file():
                     continue
@@ -172,10 +184,11 @@ def browse(sites, changes, weigh=True):
                 for i, explorer in enumerate(found):
                     key = f"{name}: {explorer['alt']}"
                     explorers[key] = explorer
-                    latencies[key] = page.evaluate(LATENCY_JS, [i, changes, 1 + i])
+                    latencies[key], firsts[key] = page.evaluate(LATENCY_JS, [i, changes, 1 + i])
                 page.close()
             server.shutdown()
-            results[label] = {"weights": weights, "explorers": explorers, "latencies": latencies, "idle": idle}
+            results[label] = {"weights": weights, "explorers": explorers, "latencies": latencies, "first": firsts,
+                              "idle": idle}
         browser.close()
     return results
 
@@ -209,6 +222,10 @@ def print_latencies(results):
         medians = [float(np.median(t)) for t in result["latencies"].values() if len(t)]
         print(f"{label:7s} median {np.median(every):6.1f}  p95 {np.percentile(every, 95):6.1f}  "
               f"median of the explorers' medians {np.median(medians):6.1f}  (n = {len(every)})")
+        first = [f for fs in result.get("first", {}).values() for f in fs]
+        if first:
+            print(f"{'':7s} new frame painted in the first animation frame after the input: "
+                  f"{100 * np.mean(first):.0f} % of the changes")
         if result.get("idle"):
             print(f"{'':7s} an idle animation frame alone (requestAnimationFrame, then a task): median "
                   f"{np.median(result['idle']):.1f} ms")
