@@ -169,8 +169,9 @@ class _RaceFigure:
         self.legend = self.fig.legend(handles=list(self.paths.lines.values()), labels=[f"{name}\n" for name in NAMES],
                                       loc="outside lower center", ncol=len(NAMES), fontsize=8, frameon=False)
         self.rates = {}
-        for text, name in zip(self.legend.get_texts(), NAMES):
-            self.rates[name] = Annotation("", xy=(0, 0), xycoords=text, ha="left", va="bottom", fontsize=8)
+        for name in NAMES:  # placed by pin_rates() once the layout is fixed
+            self.rates[name] = Annotation("", xy=(0, 0), xycoords="figure fraction", ha="left", va="bottom",
+                                          fontsize=8)
             self.fig.add_artist(self.rates[name])
         self.notes = {name: ax_path.text(0.02, 0.97 - 0.075 * i, "", transform=ax_path.transAxes, va="top",
                                          ha="left", color="#B00020", fontsize=9, fontweight="bold",
@@ -178,6 +179,13 @@ class _RaceFigure:
                       for i, name in enumerate(NAMES)}
         self.title = ax_path.set_title(self.surface, fontsize=10)
         self.clock = ax_loss.set_title("", fontsize=10)
+
+    def pin_rates(self):
+        """Put each η under its legend entry, in figure fractions: the same place at any dpi (the
+        website's overlay is drawn at 72). Call it once the layout is fixed (after the Explorer's)."""
+        renderer, to_fraction = self.fig.canvas.get_renderer(), self.fig.transFigure.inverted()
+        for text, name in zip(self.legend.get_texts(), NAMES):
+            self.rates[name].xy = self.rates[name].xyann = tuple(to_fraction.transform(text.get_window_extent(renderer).p0))
 
     @property
     def artists(self):
@@ -225,9 +233,11 @@ def race_explorer(steps=STEPS):
     controls = [Control("surface", "surface", tuple(SURFACES), "Rosenbrock"),
                 Control("step", "step t", checkpoints, checkpoints[-1], static=checkpoints, fmt="{:d}",
                         play=True)]
-    return Explorer(view.fig, update, controls, animated=view.artists, redraw_on={"surface"},
-                    alt="SGD, Momentum, RMSprop, Adam and AdamW racing from the same start on a chosen "
-                        "surface, their paths and losses up to a chosen step.")
+    explorer = Explorer(view.fig, update, controls, animated=view.artists, redraw_on={"surface"},
+                        alt="SGD, Momentum, RMSprop, Adam and AdamW racing from the same start on a chosen "
+                            "surface, their paths and losses up to a chosen step.")
+    view.pin_rates()
+    return explorer
 
 
 def playground_explorer(steps=STEPS):
@@ -247,8 +257,10 @@ def playground_explorer(steps=STEPS):
                 Control("schedule", "schedule", SCHEDULES, "constant")]
     controls += [Control(name, f"{name} η × ", scales, 1.0,
                          static=(1.0, 10.0) if name in ("SGD", "Adam") else (1.0,)) for name in NAMES]
-    return Explorer(view.fig, update, controls, animated=view.artists, redraw_on={"surface"},
-                    groups=view.groups(("surface", "start", "schedule")),
-                    alt="SGD, Momentum, RMSprop, Adam and AdamW on a chosen surface from a chosen start, "
-                        "each at a chosen multiple of its race learning rate, constant or with a cosine decay; "
-                        "diverged runs are labelled.")
+    explorer = Explorer(view.fig, update, controls, animated=view.artists, redraw_on={"surface"},
+                        groups=view.groups(("surface", "start", "schedule")),
+                        alt="SGD, Momentum, RMSprop, Adam and AdamW on a chosen surface from a chosen start, "
+                            "each at a chosen multiple of its race learning rate, constant or with a cosine decay; "
+                            "diverged runs are labelled.")
+    view.pin_rates()
+    return explorer
