@@ -11,10 +11,19 @@ with vector overlays (now). Prints numbers; asserts nothing.
    (``OPTLIB_STATIC_SITE=1``), with each tree's own optlib, in a fresh process.
 4. Frame-switch latency: in headless Chromium, a seeded random walk of control changes
    on every explorer; the time from the input event to the next paint with the new
-   frame (``performance.now()`` before the event; after it, the new images decoded,
-   then the next animation frame and a task after it), median and 95th percentile.
+   frame (``performance.now()`` before the event; after it, any new image decoded,
+   then the next animation frame and a task after it), median and 95th percentile. Each
+   input comes after a random wait of 0-16 ms, at any phase of the display's frames, as a
+   reader's does (right after a paint the next one is a whole frame away, so a walk that
+   changes controls right after each paint measures at least a frame, whatever the page
+   does); also the share of changes painted in the very first animation frame after the
+   input, and an idle animation frame for reference.
 
     python benchmarks/bench_explorers.py [--before DIR] [--after DIR] [--before-ref REF] [--changes N]
+    python benchmarks/bench_explorers.py --latency-only --after DIR    # part 4 alone, on one site
+
+The machine's load (``/proc/loadavg``) is printed with each timed part: on a loaded machine
+the timings are longer than the page's own cost.
 
 ``--before``/``--after`` name already built sites (``_build/html``); a missing one is built
 (``--before-ref``, default the last commit with PNG frames, from ``git archive``; the after
@@ -119,24 +128,39 @@ LATENCY_JS = """async ([index, changes, seed]) => {
     let state = seed;
     const random = n => { state = (state * 1103515245 + 12345) % 2147483648; return state % n; };
     const paint = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
-    const times = [];
+    const times = [], first = [];
     await paint();
     for (let c = 0; c < changes; c++) {
         const input = inputs[random(inputs.length)], size = +input.max + 1;
         if (size < 2) continue;
         const j = (+input.value + 1 + random(size - 1)) % size;
+        await new Promise(r => setTimeout(r, random(17)));  // a reader's input comes at any phase of the frame
+        let next = null, shown = null;
+        requestAnimationFrame(t => { next = t; });  // the first animation frame after the input
+        const images = Array.from(root.querySelectorAll('img')), sources = images.map(img => img.src);
         const start = performance.now();
         input.value = j;
         input.dispatchEvent(new Event('input'));
-        await Promise.all(Array.from(root.querySelectorAll('img')).map(img => img.decode().catch(() => null)));
-        await paint();
+        // a new background must be decoded before it shows (decode() of an unchanged image would
+        // itself wait for a frame)
+        await Promise.all(images.filter((img, k) => img.src !== sources[k]).map(img => img.decode().catch(() => null)));
+        await new Promise(r => requestAnimationFrame(t => { shown = t; setTimeout(r, 0); }));
         times.push(performance.now() - start);
+        first.push(shown === next);
     }
+    return [times, first];
+}"""
+
+
+IDLE_JS = """async () => {
+    const paint = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+    const times = [];
+    for (let i = 0; i < 20; i++) { const start = performance.now(); await paint(); times.push(performance.now() - start); }
     return times;
 }"""
 
 
-def browse(sites, changes):
+def browse(sites, changes, weigh=True):
     """Page weights, explorers and latencies for each site, in one Chromium."""
     from playwright.sync_api import sync_playwright
 
@@ -147,23 +171,64 @@ def browse(sites, changes):
         for label, html in sites.items():
             server = serve(html)
             base = f"http://127.0.0.1:{server.server_address[1]}"
-            weights, explorers, latencies = {}, {}, {}
+            weights, explorers, latencies, firsts, idle = {}, {}, {}, {}, []
             for name in CHAPTERS:
                 if not (html / "book" / f"{name}.html").is_file():
                     continue
                 page = browser.new_page(viewport={"width": 1280, "height": 900})
                 page.goto(f"{base}/book/{name}.html", wait_until="load")
-                weights[name] = page.evaluate(WEIGHT_JS)
+                if weigh:
+                    weights[name] = page.evaluate(WEIGHT_JS)
+                idle += page.evaluate(IDLE_JS)
                 found = page.evaluate(EXPLORERS_JS)
                 for i, explorer in enumerate(found):
                     key = f"{name}: {explorer['alt']}"
                     explorers[key] = explorer
-                    latencies[key] = page.evaluate(LATENCY_JS, [i, changes, 1 + i])
+                    latencies[key], firsts[key] = page.evaluate(LATENCY_JS, [i, changes, 1 + i])
                 page.close()
             server.shutdown()
-            results[label] = {"weights": weights, "explorers": explorers, "latencies": latencies}
+            results[label] = {"weights": weights, "explorers": explorers, "latencies": latencies, "first": firsts,
+                              "idle": idle}
         browser.close()
     return results
+
+
+def load():
+    """The load averages (1, 5, 15 min) and the CPUs, for the record beside a timing."""
+    with open("/proc/loadavg") as f:
+        one, five, fifteen = f.read().split()[:3]
+    return f"load average {one}, {five}, {fifteen} on {len(os.sched_getaffinity(0))} CPUs"
+
+
+def print_frame_times(before_tree):
+    print("\nFrame build time (each explorer's website html, as the site build renders it: CPU s of the"
+          f" process and its forked workers, and wall-clock s; {load()})")
+    times = {"before": frame_times(before_tree), "after": frame_times(ROOT)}
+    print(f"{'explorer':45s} {'CPU before':>10s} {'after':>6s} {'wall before':>11s} {'after':>6s} "
+          f"{'KB before':>9s} {'after':>6s}")
+    for key in sorted(set(times["before"]) | set(times["after"])):
+        b, a = times["before"].get(key, [np.nan, np.nan, 0]), times["after"].get(key, [np.nan, np.nan, 0])
+        print(f"{key:45s} {b[0]:10.1f} {a[0]:6.1f} {b[1]:11.1f} {a[1]:6.1f} {b[2] / 1e3:9.0f} {a[2] / 1e3:6.0f}")
+    print(f"{'total':45s} {sum(v[0] for v in times['before'].values()):10.1f} "
+          f"{sum(v[0] for v in times['after'].values()):6.1f} {sum(v[1] for v in times['before'].values()):11.1f} "
+          f"{sum(v[1] for v in times['after'].values()):6.1f}")
+    print(f"(CPUs available: {len(os.sched_getaffinity(0))}; OPTLIB_SITE_WORKERS sets the forked workers)")
+
+
+def print_latencies(results):
+    print(f"\nFrame-switch latency (ms, input event to the next paint with the new frame; {load()})")
+    for label, result in results.items():
+        every = np.concatenate([np.asarray(t, dtype=float) for t in result["latencies"].values() if len(t)])
+        medians = [float(np.median(t)) for t in result["latencies"].values() if len(t)]
+        print(f"{label:7s} median {np.median(every):6.1f}  p95 {np.percentile(every, 95):6.1f}  "
+              f"median of the explorers' medians {np.median(medians):6.1f}  (n = {len(every)})")
+        first = [f for fs in result.get("first", {}).values() for f in fs]
+        if first:
+            print(f"{'':7s} new frame painted in the first animation frame after the input: "
+                  f"{100 * np.mean(first):.0f} % of the changes")
+        if result.get("idle"):
+            print(f"{'':7s} an idle animation frame alone (requestAnimationFrame, then a task): median "
+                  f"{np.median(result['idle']):.1f} ms")
 
 
 def main():
@@ -172,11 +237,35 @@ def main():
     parser.add_argument("--after", type=Path, help="a site built from this tree (_build/html)")
     parser.add_argument("--before-ref", default=BEFORE_REF)
     parser.add_argument("--changes", type=int, default=40, help="control changes per explorer")
+    parser.add_argument("--frames-only", action="store_true",
+                        help="measure only the frame build time, of --before-ref's tree and this one")
+    parser.add_argument("--weights-only", action="store_true",
+                        help="measure only the page weights, of the site given by --after")
+    parser.add_argument("--latency-only", action="store_true",
+                        help="measure only the frame-switch latency, on the site given by --after")
     args = parser.parse_args()
+    if args.latency_only or args.weights_only:
+        if args.after is None:
+            parser.error("--latency-only and --weights-only need --after DIR (a built site)")
+        results = browse({"after": args.after.resolve()}, args.changes if args.latency_only else 0,
+                         weigh=args.weights_only)
+        if args.weights_only:
+            print("Page weight (MB transferred from an uncompressed server: the page with the explorers' own files,"
+                  " and with everything it loads)")
+            for name, (every, own) in results["after"]["weights"].items():
+                print(f"{name:12s} {own / 1e6:6.2f} {every / 1e6:6.2f}")
+            for key, explorer in results["after"]["explorers"].items():
+                print(f"{key[:70]:70s} {str(explorer['positions']):28s} {explorer['frames']:8d}")
+        if args.latency_only:
+            print_latencies(results)
+        return
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
         (scratch / "before").mkdir()
         before_tree = checkout(args.before_ref, (scratch / "before").resolve())
+        if args.frames_only:
+            print_frame_times(before_tree)
+            return
         sites, builds = {}, {}
         if args.before is None:
             sites["before"], builds["before"] = build(before_tree, scratch / "before-site")
@@ -189,18 +278,7 @@ def main():
         for label, seconds in builds.items():
             print(f"site build ({label}): {seconds:.0f} s wall clock")
 
-        print("\nFrame build time (each explorer's website html, as the site build renders it: CPU s of the"
-              " process and its forked workers, and wall-clock s)")
-        times = {"before": frame_times(before_tree), "after": frame_times(ROOT)}
-        print(f"{'explorer':45s} {'CPU before':>10s} {'after':>6s} {'wall before':>11s} {'after':>6s} "
-              f"{'KB before':>9s} {'after':>6s}")
-        for key in sorted(set(times["before"]) | set(times["after"])):
-            b, a = times["before"].get(key, [np.nan, np.nan, 0]), times["after"].get(key, [np.nan, np.nan, 0])
-            print(f"{key:45s} {b[0]:10.1f} {a[0]:6.1f} {b[1]:11.1f} {a[1]:6.1f} {b[2] / 1e3:9.0f} {a[2] / 1e3:6.0f}")
-        print(f"{'total':45s} {sum(v[0] for v in times['before'].values()):10.1f} "
-              f"{sum(v[0] for v in times['after'].values()):6.1f} {sum(v[1] for v in times['before'].values()):11.1f} "
-              f"{sum(v[1] for v in times['after'].values()):6.1f}")
-        print(f"(CPUs available: {len(os.sched_getaffinity(0))}; OPTLIB_SITE_WORKERS sets the forked workers)")
+        print_frame_times(before_tree)
 
         results = browse(sites, args.changes)
     before, after = results["before"], results["after"]
@@ -220,12 +298,7 @@ def main():
         print(f"{key[:70]:70s} {str(b['positions']) if b else '-':>22s} -> {str(a['positions']):22s} "
               f"{b['frames'] if b else 0:5d} -> {a['frames']:5d}")
 
-    print("\nFrame-switch latency (ms, input event to the next paint with the new frame)")
-    for label, result in results.items():
-        every = np.concatenate([np.asarray(t, dtype=float) for t in result["latencies"].values() if len(t)])
-        medians = [float(np.median(t)) for t in result["latencies"].values() if len(t)]
-        print(f"{label:7s} median {np.median(every):6.1f}  p95 {np.percentile(every, 95):6.1f}  "
-              f"median of the explorers' medians {np.median(medians):6.1f}  (n = {len(every)})")
+    print_latencies(results)
 
 
 if __name__ == "__main__":

@@ -102,13 +102,49 @@ def test_update_reuses_the_figure(explorer):
     assert explorer.figure is figure and explorer.animated == artists
 
 
+def sweep_frames(explorer, values):
+    """The most frames one sweep of the website needs (an artist group over its controls' values)."""
+    return max(int(np.prod([len(values[k]) for k in controls])) for controls, _ in explorer.sweeps())
+
+
 def test_the_site_offers_every_value_within_the_frame_budget(explorer):
     values = explorer.site_values()
-    if int(np.prod([len(c.values) for c in explorer.controls])) <= FRAME_BUDGET:
+    if sweep_frames(explorer, [c.values for c in explorer.controls]) <= FRAME_BUDGET:
         assert values == [c.values for c in explorer.controls]
     else:
         assert values == [c.static for c in explorer.controls]
-    assert int(np.prod([len(v) for v in values])) <= FRAME_BUDGET
+    assert sweep_frames(explorer, values) <= FRAME_BUDGET
+
+
+def test_the_playground_offers_every_value_of_its_eight_controls():
+    """Issue 16: where the product of the controls exceeds the budget, every value all the same
+    (each optimizer's artists change with the surface, start, schedule and its own rate only)."""
+    from optlib.widgets.playground import playground_explorer
+
+    explorer = playground_explorer()
+    assert int(np.prod([len(c.values) for c in explorer.controls])) > FRAME_BUDGET
+    assert explorer.site_values() == [c.values for c in explorer.controls]
+
+
+def test_an_artist_group_does_not_change_with_the_other_controls():
+    """The playground's groups are true: moving a control outside a group leaves its artists as drawn."""
+    from optlib.widgets._overlay import Compactor, FrameRenderer
+    from optlib.widgets.playground import playground_explorer
+
+    explorer = playground_explorer()
+    compactor = Compactor("t")
+
+    def drawn(artists):
+        with FrameRenderer(explorer.figure) as renderer:
+            return compactor.fragments(renderer.draw(artists))
+
+    for names, artists in explorer.groups:
+        others = [c for c in explorer.controls if c.name not in names]
+        before = drawn(artists)
+        for c in others:
+            explorer.update(**{c.name: c.values[-1]})
+        assert drawn(artists) == before, names
+        explorer.update(**{c.name: c.default for c in others})
 
 
 def test_static_site_has_a_labelled_control_per_explorer_control(explorer, small_budget):

@@ -304,28 +304,53 @@ def test_every_position_of_every_control_shows_its_own_frame(page_at, name, lang
             assert len(set(figures)) == len(figures), f"{name} explorer {i}: two positions of {label!r} show one frame"
 
 
-def test_the_overlay_lines_up_with_the_live_figure(page_at):
+def _conditioning():
+    from optlib.widgets.sgd import conditioning_explorer
+
+    return conditioning_explorer()
+
+
+def _race():
+    from optlib.widgets.playground import race_explorer
+
+    return race_explorer()
+
+
+def _playground():
+    from optlib.widgets.playground import playground_explorer
+
+    return playground_explorer()
+
+
+# (chapter, explorer, values): a zigzag crossing the whole panel; the race's rates under the legend
+# entries; a diverged run and a start of the playground's own
+OVERLAY_CASES = [("sgd", _conditioning, {"lr": 1.5}), ("playground", _race, {"surface": "Beale", "step": 400}),
+                 ("playground", _playground, {"start": "upper right", "SGD": 10.0, "RMSprop": 10.0})]
+
+
+@pytest.mark.parametrize("name, make, values", OVERLAY_CASES, ids=["sgd", "race", "playground"])
+def test_the_overlay_lines_up_with_the_live_figure(page_at, name, make, values):
     """The website's frame (background raster + vector overlay) against the live figure's PNG, pixel by pixel."""
     import io
 
     import numpy as np
     from PIL import Image
 
-    from optlib.widgets.sgd import conditioning_explorer
-
-    page = page_at("sgd")
-    live = conditioning_explorer()
+    page = page_at(name)
+    live = make()
     explorer = page.locator(".optlib-explorer").filter(has=page.locator(f'img[alt="{live.alt}"]')).first
     explorer.scroll_into_view_if_needed()
     page.wait_for_function("root => root.dataset.ready === '1'", arg=explorer.element_handle())
-    lr = explorer.locator('input[type="range"]').nth(1)
-    position = live.controls[1].values.index(1.5)  # a zigzag: the overlay's lines cross the whole panel
-    lr.evaluate("(input, j) => { input.value = j; input.dispatchEvent(new Event('input')); }", position)
+    for control, site_values in zip(live.controls, live.site_values()):
+        if control.name in values:
+            explorer.locator(f'input[type="range"][aria-label="{control.label}"]').evaluate(
+                "(input, j) => { input.value = j; input.dispatchEvent(new Event('input')); }",
+                site_values.index(values[control.name]))
     page.wait_for_timeout(100)
     box = explorer.locator(".optlib-figure img").bounding_box()  # the figure at its own pixel size
     shot = Image.open(io.BytesIO(page.screenshot(clip={"x": round(box["x"]), "y": round(box["y"]),
                                                         "width": round(box["width"]), "height": round(box["height"])})))
-    live.update(lr=1.5)
+    live.update(**values)
     expected = Image.open(io.BytesIO(live.png())).convert("L")
     background = Image.open(io.BytesIO(live.background_png())).convert("L")
     assert shot.size == expected.size, "the figure is shown at its own pixel size"

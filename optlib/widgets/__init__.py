@@ -54,27 +54,37 @@ OVERLAY_STYLE = ("position:absolute;left:0;top:0;width:100%;height:100%;overflow
 # The one generic frame switcher, the same for every explorer: it reads the explorer's
 # JSON (sizes, labels, backgrounds, slots of SVG fragments) and shows the frame of the
 # inputs' positions; a play button steps its input to the end. No mathematics here.
+# An input event costs little: the frames are unpacked once; each background is decoded
+# once and kept (an Image per background); each fragment is parsed once into its own
+# <g>, kept, and swapped in by one replaceChild per slot that changed; a label is
+# written only when its value changed; nothing reads the layout.
 EXPLORER_JS = (
     "(function(root){var d=JSON.parse(root.querySelector('script[type=\"application/json\"]').textContent),"
-    "img=root.querySelector('img'),gs=root.querySelector('svg').children,inputs=root.querySelectorAll('input'),"
-    "shown=[],z=null;function at(deps,pos){var k=0;deps.forEach(function(i){k=k*d.sizes[i]+pos[i];});return k;}"
-    "function show(){var pos=[];inputs.forEach(function(input,i){var j=+input.value;pos.push(j);"
-    "input.previousElementSibling.textContent=d.labels[i][j];});var b=d.bg.src[at(d.bg.deps,pos)];"
-    "if(+img.dataset.bg!==b){img.dataset.bg=b;img.src=d.backgrounds[b];}"
-    "if(z)z.slots.forEach(function(s,i){var f=s.f[at(s.deps,pos)];if(shown[i]!==f){shown[i]=f;"
-    "gs[i+1].innerHTML=z.strings[f];}});}"
+    "img=root.querySelector('img'),svg=root.querySelector('svg'),inputs=root.querySelectorAll('input'),"
+    "gs=Array.prototype.slice.call(svg.children,1),outs=[],pos=[],shown=[],nodes={},pics=[],z=null;"
+    "inputs.forEach(function(input){outs.push(input.previousElementSibling);pos.push(+input.value);});"
+    "function at(deps){var k=0;deps.forEach(function(i){k=k*d.sizes[i]+pos[i];});return k;}"
+    "function pic(b){if(!pics[b]){pics[b]=new Image();pics[b].src=d.backgrounds[b];"
+    "pics[b].decode().catch(function(){});}return pics[b];}"
+    "function node(i,f){var key=i+' '+f,g=nodes[key];if(!g){"
+    "g=document.createElementNS('http://www.w3.org/2000/svg','g');g.innerHTML=z.strings[f];nodes[key]=g;}return g;}"
+    "function show(){var b=d.bg.src[at(d.bg.deps)];"
+    "if(+img.dataset.bg!==b){img.dataset.bg=b;img.src=pic(b).src;}"
+    "if(z)z.slots.forEach(function(s,i){var f=s.f[at(s.deps)];if(shown[i]!==f){shown[i]=f;"
+    "var g=node(i,f);svg.replaceChild(g,gs[i]);gs[i]=g;}});}"
+    "function set(i,j){if(pos[i]!==j){pos[i]=j;outs[i].textContent=d.labels[i][j];show();}}"
     # the frames come gzipped (base64): unpacked once, by the browser's own DecompressionStream
     "fetch('data:application/octet-stream;base64,'+d.frames).then(function(r){"
     "return new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).json();})"
-    ".then(function(frames){z=frames;show();root.dataset.ready='1';});"
-    "inputs.forEach(function(input){input.addEventListener('input',show);});"
+    ".then(function(frames){z=frames;d.backgrounds.forEach(function(_,b){pic(b);});show();root.dataset.ready='1';});"
+    "inputs.forEach(function(input,i){input.addEventListener('input',function(){set(i,+input.value);});});"
     "root.querySelectorAll('button[data-play]').forEach(function(button){"
-    "var input=inputs[+button.dataset.play],timer=null;"
+    "var k=+button.dataset.play,input=inputs[k],timer=null;"
     "function stop(){clearInterval(timer);timer=null;button.textContent='\\u25B6';}"
     "button.addEventListener('click',function(){if(timer){stop();return;}"
-    "if(+input.value>=+input.max){input.value=0;show();}button.textContent='\\u275A\\u275A';"
+    "if(+input.value>=+input.max){input.value=0;set(k,0);}button.textContent='\\u275A\\u275A';"
     "timer=setInterval(function(){if(+input.value>=+input.max){stop();return;}"
-    "input.value=+input.value+1;show();},%d);});});})(document.currentScript.parentNode);" % PLAY_INTERVAL_MS)
+    "input.value=+input.value+1;set(k,+input.value);},%d);});});})(document.currentScript.parentNode);" % PLAY_INTERVAL_MS)
 
 
 @dataclass
@@ -156,14 +166,25 @@ class Explorer:
             combinations, kept, and reused (blitting).
         redraw_on: names of the controls that change the background (axes,
             contours, limits).
+        groups: ``[(control names, artists), ...]``: animated artists that change with
+            those controls alone (one optimizer's path with its own learning rate). The
+            website then sweeps each group over its own controls' values only, the others
+            at their defaults, so an explorer with many controls can offer every value
+            as long as each group's combinations fit :data:`FRAME_BUDGET`. Animated
+            artists in no group change with every control.
     """
 
-    def __init__(self, figure, update, controls, alt, animated=(), redraw_on=()):
+    def __init__(self, figure, update, controls, alt, animated=(), redraw_on=(), groups=()):
         from matplotlib.backends.backend_agg import FigureCanvasAgg
 
         self.figure, self._update, self.controls, self.alt = figure, update, list(controls), alt
         self.canvas = FigureCanvasAgg(figure)
         self.animated, self.redraw_on = list(animated), set(redraw_on)
+        names = [c.name for c in self.controls]
+        self.groups = [(tuple(n), list(artists)) for n, artists in groups]
+        for group_names, artists in self.groups:
+            if set(group_names) - set(names) or any(a not in self.animated for a in artists):
+                raise ValueError(f"group {group_names}: unknown controls, or artists that are not animated")
         for artist in self.animated:
             artist.set_animated(True)
         self.values = {c.name: c.default for c in self.controls}
@@ -229,14 +250,33 @@ class Explorer:
 
     # -- the website: precomputed frames -------------------------------------------
     def site_values(self):
-        """The values each control offers on the website: all of them if their combinations
-        fit :data:`FRAME_BUDGET`, else each control's ``static`` values."""
-        if int(np.prod([len(c.values) for c in self.controls])) <= FRAME_BUDGET:
-            return [c.values for c in self.controls]
-        frames = int(np.prod([len(c.static) for c in self.controls]))
-        if frames > FRAME_BUDGET:
-            raise ValueError(f"{frames} website frames even with the static values; keep it at most {FRAME_BUDGET}")
-        return [c.static for c in self.controls]
+        """The values each control offers on the website: all of them if every sweep fits
+        :data:`FRAME_BUDGET` (see :meth:`sweeps`), else each control's ``static`` values."""
+        for values in ([c.values for c in self.controls], [c.static for c in self.controls]):
+            frames = max(int(np.prod([len(values[k]) for k in controls])) for controls, _ in self.sweeps())
+            if frames <= FRAME_BUDGET:
+                return values
+        raise ValueError(f"{frames} website frames even with the static values; keep it at most {FRAME_BUDGET}")
+
+    def sweeps(self):
+        """``[(control indices, artist indices), ...]``: what the website sweeps over what. Every
+        animated artist once, over the controls it may change with (its group's, else all);
+        the background over the ``redraw_on`` controls, with no artist."""
+        index = {c.name: k for k, c in enumerate(self.controls)}
+        everything = tuple(range(len(self.controls)))
+        plan, placed = {}, set()
+        for names, artists in self.groups:
+            controls = tuple(sorted(index[n] for n in names))
+            for artist in artists:
+                a = next(i for i, b in enumerate(self.animated) if b is artist)
+                if a not in placed:
+                    placed.add(a)
+                    plan.setdefault(controls, []).append(a)
+        rest = [a for a in range(len(self.animated)) if a not in placed]
+        if rest:
+            plan.setdefault(everything, []).extend(rest)
+        plan = [(controls, sorted(artists)) for controls, artists in plan.items()]
+        return plan + [(tuple(sorted(index[n] for n in self.redraw_on)), [])]
 
     def background_png(self):
         """The figure without its animated artists, as PNG bytes."""
@@ -246,16 +286,17 @@ class Explorer:
     def site_frames(self, prefix="f"):
         """Everything the website's explorer needs, as a JSON-able dict (see :data:`EXPLORER_JS`).
 
-        The figure is swept over every combination of the website's values once: the
-        background (a PNG per combination of the ``redraw_on`` controls) and each animated
-        artist as a compact SVG fragment. An artist that does not change along a control
-        is stored once for all its values: artists are grouped into slots (consecutive
-        artists depending on the same controls), each indexed by those controls alone.
+        Each sweep of :meth:`sweeps` is rendered once per combination of its controls'
+        website values (the other controls at their defaults): the background (a PNG per
+        combination of the ``redraw_on`` controls) and each animated artist as a compact
+        SVG fragment. An artist that does not change along a control is stored once for
+        all its values: artists are grouped into slots (consecutive artists depending on
+        the same controls), each indexed by those controls alone.
         """
         values = self.site_values()
         sizes = [len(v) for v in values]
+        home = tuple(vals.index(c.default) for c, vals in zip(self.controls, values))
         redraw = [k for k, c in enumerate(self.controls) if c.name in self.redraw_on]
-        grid = list(itertools.product(*(range(n) for n in sizes)))
         strings, ids = [], {}
 
         def intern(text):
@@ -264,53 +305,66 @@ class Explorer:
                 strings.append(text)
             return ids[text]
 
+        def point(controls, sub):
+            full = list(home)
+            for k, i in zip(controls, sub):
+                full[k] = i
+            return tuple(full)
+
+        plan = [(controls, artists) for controls, artists in self.sweeps() if artists]
+        jobs = [(point(controls, sub), tuple(artists)) for controls, artists in plan
+                for sub in itertools.product(*(range(sizes[k]) for k in controls))]
         saved = dict(self.values)
         backgrounds, background_of = [], {}
         try:
-            for index in grid:
-                key = tuple(index[k] for k in redraw)
-                if key not in background_of:
-                    self.update(**self._at(values, index))
-                    background_of[key] = len(backgrounds)
-                    backgrounds.append(self.background_png())
-            workers = _site_workers(len(grid))
-            if workers > 1:  # forked copies of this process sweep interleaved parts of the grid
+            for key in itertools.product(*(range(sizes[k]) for k in redraw)):
+                self.update(**self._at(values, point(redraw, key)))
+                background_of[key] = len(backgrounds)
+                backgrounds.append(self.background_png())
+            workers = _site_workers(len(jobs))
+            if workers > 1:  # forked copies of this process sweep consecutive parts of the jobs (their caches)
                 import multiprocessing
 
                 _SWEEP[:] = [self, values, prefix]
                 try:
                     with multiprocessing.get_context("fork").Pool(workers) as pool:
-                        parts = pool.map(_sweep_part, [grid[w::workers] for w in range(workers)])
+                        parts = pool.map(_sweep_part, [jobs[len(jobs) * w // workers:len(jobs) * (w + 1) // workers]
+                                                      for w in range(workers)])
                 finally:
                     _SWEEP.clear()
             else:
-                parts = [self._sweep(grid, values, prefix)]
+                parts = [self._sweep(jobs, values, prefix)]
         finally:
             self.update(**saved)
-        table = np.zeros((len(self.animated), *sizes), dtype=np.int64)
         rows, defs, fonts = {}, {}, set()
         for part_rows, part_defs, part_fonts in parts:
             rows.update(part_rows)
             defs.update(part_defs)
             fonts |= part_fonts
-        for index in grid:  # in grid order: the same page however the sweep was split
-            for a, text in enumerate(rows[index]):
-                table[(a, *index)] = intern(text)
         defs = dict(sorted(defs.items()))
+        table, deps = {}, {}  # per artist: {its sweep's sub-index: string id}, the controls it changes with
+        for controls, artists in plan:  # in sweep order: the same page however the jobs were split
+            grid = list(itertools.product(*(range(sizes[k]) for k in controls)))
+            for sub in grid:
+                for a in artists:
+                    table.setdefault(a, {})[sub] = intern(rows[point(controls, sub), tuple(artists)][a])
+            for a in artists:
+                cells = np.array([table[a][sub] for sub in grid], dtype=np.int64).reshape(
+                    [sizes[k] for k in controls])
+                deps[a] = [k for j, k in enumerate(controls) if not np.all(cells == cells.take([0], axis=j))]
         slots = []
         for a in range(len(self.animated)):
-            deps = [k for k in range(len(sizes)) if not np.all(table[a] == table[a].take([0], axis=k))]
-            if slots and slots[-1]["deps"] == deps:
+            if slots and slots[-1]["deps"] == deps[a]:
                 slots[-1]["artists"].append(a)
             else:
-                slots.append({"deps": deps, "artists": [a]})
+                slots.append({"deps": deps[a], "artists": [a]})
+        controls_of = {a: controls for controls, artists in plan for a in artists}
         for slot in slots:
             sub = []
             for index in itertools.product(*(range(sizes[k]) for k in slot["deps"])):
-                full = [0] * len(sizes)
-                for k, i in zip(slot["deps"], index):
-                    full[k] = i
-                sub.append(intern("".join(strings[table[(a, *full)]] for a in slot["artists"])))
+                full = point(slot["deps"], index)
+                sub.append(intern("".join(strings[table[a][tuple(full[k] for k in controls_of[a])]]
+                                          for a in slot["artists"])))
             slot["f"] = sub
             del slot["artists"]
         return {
@@ -324,17 +378,17 @@ class Explorer:
     def _at(self, values, index):
         return {c.name: values[k][i] for k, (c, i) in enumerate(zip(self.controls, index))}
 
-    def _sweep(self, indices, values, prefix):
-        """The animated artists' SVG fragments at the grid points ``indices``:
-        ``({index: [fragment of each artist]}, {id: definition}, fonts)``."""
+    def _sweep(self, jobs, values, prefix):
+        """The SVG fragments of the jobs ``(grid point, artist indices)``:
+        ``({job: {artist index: fragment}}, {id: definition}, fonts)``."""
         from optlib.widgets._overlay import Compactor, FrameRenderer
 
         compactor, out = Compactor(prefix), {}
         with FrameRenderer(self.figure) as renderer:
-            for index in indices:
+            for index, artists in jobs:
                 self.update(**self._at(values, index))
-                fragments = compactor.fragments(renderer.draw(self.animated))
-                out[index] = [fragments.get(a, "") for a in range(len(self.animated))]
+                fragments = compactor.fragments(renderer.draw([self.animated[a] for a in artists]))
+                out[index, artists] = {a: fragments.get(i, "") for i, a in enumerate(artists)}
         return out, compactor.definitions(), compactor.fonts
 
     def _site_index(self, values):

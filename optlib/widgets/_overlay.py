@@ -27,6 +27,8 @@ XLINK_HREF = "{http://www.w3.org/1999/xlink}href"
 FONT_FAMILY = "optlib-dejavu"  # the subset web font's family on the site
 PRECISION = 10  # coordinates are rounded to 1/PRECISION of a point
 FAR = 1e5  # points: coordinates beyond are bounded (a figure is a few hundred points wide)
+MARKER_GAP = 0.4  # of a marker's size: a marker this close to the last one drawn adds nothing visible
+SIMPLIFY = 0.25  # points: matplotlib's path simplification threshold for the overlay (its default is 1/9)
 
 # The characters the subset font keeps: printable ASCII, Latin-1, Greek, and the
 # arrows, sub/superscripts and mathematical signs that the explorers' readouts use.
@@ -99,6 +101,8 @@ def _renderer_class():
             clip = rgbFace is None and gc.get_hatch_path() is None
             if gc.get_url() is not None or gc.get_sketch_params() is not None:
                 return super().draw_path(gc, path, transform, rgbFace)
+            path = path.copy()  # the overlay's own threshold, whatever rcParams held when the path was made
+            path.simplify_threshold = SIMPLIFY
             cleaned = path.cleaned(self._make_flip_transform(transform), remove_nans=True,
                                    clip=(0.0, 0.0, self.width, self.height) if clip else None,
                                    simplify=path.should_simplify and clip)
@@ -124,7 +128,8 @@ def _renderer_class():
                 self.writer.end("defs")
                 self._markers[key] = oid
             points = self._make_flip_transform(trans).transform(path.vertices)
-            points = points[np.all(np.isfinite(points), axis=1)]
+            size = np.ptp(marker_trans.transform(marker_path.vertices), axis=0).max() if len(marker_path.vertices) else 0
+            points = thin(points[np.all(np.isfinite(points), axis=1)], MARKER_GAP * size)
             if not len(points):
                 return
             d = polyline(points, np.full(len(points), Path.LINETO))  # an opaque marker twice is one
@@ -134,6 +139,23 @@ def _renderer_class():
 
     _RENDERER.append(OverlayRenderer)
     return OverlayRenderer
+
+
+def thin(points, gap):
+    """The marker positions without those within ``gap`` of the last one kept (the last is always kept):
+    a slow crawl of overlapping markers is one blob, and its positions would fill the page."""
+    import numpy as np
+
+    if len(points) < 3:
+        return points
+    keep, (x0, y0), limit = [0], points[0], gap * gap
+    for i, (x, y) in enumerate(points.tolist()):
+        if (x - x0) ** 2 + (y - y0) ** 2 > limit:
+            keep.append(i)
+            x0, y0 = x, y
+    if keep[-1] != len(points) - 1:
+        keep.append(len(points) - 1)
+    return points[np.array(keep)]
 
 
 _NUMBERS = {}
@@ -358,12 +380,23 @@ class Compactor:
             marked = cls._MARKED.match(item)
             if marked and out:
                 d, clip, markers = marked.groups()
-                line = re.match(r'<path d="([^"]*)"((?: clip-path="[^"]*")?) style="[^"]*"/>$', out[-1])
-                if line and line.groups() == (d, clip):
-                    out[-1] = out[-1][:-2] + " " + markers + "/>"
+                line = re.match(r'<path d="([^"]*)"((?: clip-path="[^"]*")?) (style="[^"]*")/>$', out[-1])
+                if line and line.group(2) == clip and (line.group(1) == d or cls._covered(line.group(1), d)):
+                    # the line through the markers' (thinned) points: where they were thinned the
+                    # line runs under markers anyway
+                    out[-1] = f'<path d="{d}"{clip} {line.group(3)} {markers}/>'
                     continue
             out.append(item)
         return out
+
+    @staticmethod
+    def _covered(line, marked):
+        """Whether a line is one unbroken stroke from where its markers start (Line2D's line and
+        markers on the same data): then the markers' path can draw the line too."""
+        if line.count("m") != 1 or marked.count("m") != 1:
+            return False
+        first = re.compile(r"-?(?:\d+\.?\d*|\.\d+)")
+        return first.findall(line[:40])[:2] == first.findall(marked[:40])[:2]
 
     def _style(self, value, tag):
         parts = []

@@ -8,12 +8,10 @@ and each learning rate, at a constant rate or with a cosine decay. Runs are
 cached, so moving one slider reruns one optimizer.
 """
 
-from functools import lru_cache
-
 import numpy as np
 
 from optlib import SGD, Adam, AdamW, Beale, Himmelblau, Quadratic, RMSprop, Rosenbrock, Saddle, Trajectory, run
-from optlib.plotting import LossPanel, PathPanel, color, figure
+from optlib.plotting import LossPanel, PathPanel, color, divergence_text, figure
 from optlib.schedules import CosineAnnealingLR
 from optlib.widgets import Control, Explorer, log_values
 
@@ -75,11 +73,46 @@ def scheduled(lr, schedule, steps):
     return lr if schedule == "constant" else CosineAnnealingLR(lr, T_max=steps)
 
 
-@lru_cache(maxsize=512)
+_RUNS = {}  # (surface, name, lr, start, steps, schedule) -> Trajectory
+MAX_RUNS = 4096
+
+
+def _keep(runs):
+    if len(_RUNS) + len(runs) > MAX_RUNS:
+        _RUNS.clear()
+    _RUNS.update(runs)
+
+
 def _run(surface, name, lr, start, steps, schedule):
+    key = (surface, name, lr, start, steps, schedule)
+    if key in _RUNS:
+        return _RUNS[key]
     objective = SURFACES[surface]
-    return run(contender(name, scheduled(lr, schedule, steps)), objective, start_point(surface, start), steps,
-               bound=BOUND)
+    _keep({key: run(contender(name, scheduled(lr, schedule, steps)), objective, start_point(surface, start), steps,
+                    bound=BOUND)})
+    return _RUNS[key]
+
+
+def _grid_run(surface, name, scales, scale, start, steps, schedule):
+    """The run of :func:`playground_explorer` at ``scale`` × the race's learning rate, from ``start``.
+
+    The explorer's runs of one optimizer on one surface, at every scale of ``scales`` and
+    from every start point, are made as one batched run (the race's optimizers work
+    coordinate by coordinate; a batch costs about one run), live and on the website alike,
+    so both show the same numbers. Batched arithmetic may round differently in the last
+    bit from :func:`race`'s one-at-a-time runs: the chaotic ones, which the chapter shows
+    turning on a nudge of 1e-12, can differ from them after many steps.
+    """
+    key = (surface, name, scale, start, int(steps), schedule, scales)
+    if key not in _RUNS:
+        starts, base = list(STARTS), RACE_LR[surface][name]
+        x0 = np.stack([start_point(surface, s) for s in starts])  # (starts, 2)
+        lr = np.array([base * s for s in scales])[:, None, None]  # batch axes: (scales, starts, 2)
+        batch = run(contender(name, scheduled(lr, schedule, steps)), SURFACES[surface], x0, int(steps), bound=BOUND)
+        _keep({(surface, name, scales[i], starts[j], int(steps), schedule, scales):
+               Trajectory(batch.params[:, i, j], batch.loss[:, i, j], np.asarray(batch.diverged_at[i, j]))
+               for i, j in np.ndindex(len(scales), len(starts))})
+    return _RUNS[key]
 
 
 def race(surface, lrs=None, start="default", steps=STEPS, schedule="constant"):
@@ -113,26 +146,57 @@ def _loss_ylabel(surface):
 
 
 class _RaceFigure:
-    """Paths (left) and losses (right) of the five optimizers, with a dot at each one's position."""
+    """Paths (left) and losses (right) of the five optimizers, with a dot at each one's position.
+
+    What changes with one optimizer's learning rate is drawn by that optimizer's own
+    artists (path, dot, loss curve, its η under its legend entry, its divergence note),
+    so that the website can store each optimizer's artists per value of its own controls.
+    """
 
     def __init__(self, steps):
+        from matplotlib.text import Annotation
+
         self.fig, (ax_path, ax_loss) = figure(2, width=4.0, height=3.5)
         self.surface = "Rosenbrock"
         self.paths = PathPanel(ax_path, SURFACES[self.surface], NAMES)
         self.losses = LossPanel(ax_loss, NAMES, steps, ylim=(1e-12, 1e5))
+        for text in (self.paths.status, self.losses.status):  # replaced by one note per optimizer
+            text.set_visible(False)
         self.heads = {name: ax_path.plot([], [], "o", ms=7, mec="black", mew=0.8, color=color(name))[0]
                       for name in NAMES}
-        # the legend names each optimizer's learning rate, so it changes with the controls
-        self.legend = self.fig.legend(handles=list(self.paths.lines.values()),
-                                      labels=[f"{name} η=0.000" for name in NAMES], loc="outside lower center",
-                                      ncol=len(NAMES), fontsize=8, frameon=False)
+        # the legend names the optimizers (the background); each one's learning rate is written
+        # under its name, in the line the legend keeps free for it
+        self.legend = self.fig.legend(handles=list(self.paths.lines.values()), labels=[f"{name}\n" for name in NAMES],
+                                      loc="outside lower center", ncol=len(NAMES), fontsize=8, frameon=False)
+        self.rates = {}
+        for name in NAMES:  # placed by pin_rates() once the layout is fixed
+            self.rates[name] = Annotation("", xy=(0, 0), xycoords="figure fraction", ha="left", va="bottom",
+                                          fontsize=8)
+            self.fig.add_artist(self.rates[name])
+        self.notes = {name: ax_path.text(0.02, 0.97 - 0.075 * i, "", transform=ax_path.transAxes, va="top",
+                                         ha="left", color="#B00020", fontsize=9, fontweight="bold",
+                                         bbox=dict(facecolor="white", alpha=0.85, edgecolor="none", pad=1.5))
+                      for i, name in enumerate(NAMES)}
         self.title = ax_path.set_title(self.surface, fontsize=10)
         self.clock = ax_loss.set_title("", fontsize=10)
 
+    def pin_rates(self):
+        """Put each η under its legend entry, in figure fractions: the same place at any dpi (the
+        website's overlay is drawn at 72). Call it once the layout is fixed (after the Explorer's)."""
+        renderer, to_fraction = self.fig.canvas.get_renderer(), self.fig.transFigure.inverted()
+        for text, name in zip(self.legend.get_texts(), NAMES):
+            self.rates[name].xy = self.rates[name].xyann = tuple(to_fraction.transform(text.get_window_extent(renderer).p0))
+
     @property
     def artists(self):
-        return (self.paths.artists + list(self.heads.values()) + self.losses.artists
-                + [self.clock, self.legend])
+        return ([*self.paths.lines.values(), self.paths.start, *self.heads.values(), *self.losses.lines.values(),
+                 *self.notes.values(), *self.rates.values(), self.clock])
+
+    def groups(self, controls):
+        """Each optimizer's artists change with ``controls`` and its own learning rate only."""
+        return ([((*controls, name), [self.paths.lines[name], self.heads[name], self.losses.lines[name],
+                                      self.notes[name], self.rates[name]]) for name in NAMES]
+                + [(controls, [self.paths.start, self.clock])])
 
     def set_surface(self, surface):
         if surface != self.surface:
@@ -147,13 +211,13 @@ class _RaceFigure:
         for name, traj in shown.items():
             alive = traj.params[np.all(np.isfinite(traj.params), axis=-1)]
             self.heads[name].set_data(alive[-1:, 0], alive[-1:, 1])
+            self.notes[name].set_text(f"{name}: {divergence_text(traj)}" if traj.diverged else "")
+            self.rates[name].set_text(f"η={lrs[name]:.3g}")
         if self.surface == "saddle":
             shown = {name: descent(traj) for name, traj in shown.items()}
             self.losses.set_losses(shown)
         else:
             self.losses.set_losses(shown, minimum=SURFACES[self.surface].minimum_value)
-        for text, name in zip(self.legend.get_texts(), NAMES):
-            text.set_text(f"{name} η={lrs[name]:.3g}")
         self.clock.set_text(f"step t = {t}")
 
 
@@ -169,9 +233,11 @@ def race_explorer(steps=STEPS):
     controls = [Control("surface", "surface", tuple(SURFACES), "Rosenbrock"),
                 Control("step", "step t", checkpoints, checkpoints[-1], static=checkpoints, fmt="{:d}",
                         play=True)]
-    return Explorer(view.fig, update, controls, animated=view.artists, redraw_on={"surface"},
-                    alt="SGD, Momentum, RMSprop, Adam and AdamW racing from the same start on a chosen "
-                        "surface, their paths and losses up to a chosen step.")
+    explorer = Explorer(view.fig, update, controls, animated=view.artists, redraw_on={"surface"},
+                        alt="SGD, Momentum, RMSprop, Adam and AdamW racing from the same start on a chosen "
+                            "surface, their paths and losses up to a chosen step.")
+    view.pin_rates()
+    return explorer
 
 
 def playground_explorer(steps=STEPS):
@@ -183,14 +249,18 @@ def playground_explorer(steps=STEPS):
     def update(surface, start, schedule, **scale):
         view.set_surface(surface)
         lrs = {name: RACE_LR[surface][name] * scale[name] for name in NAMES}
-        view.show(race(surface, lrs, start, steps, schedule), lrs, steps)
+        runs = {name: _grid_run(surface, name, scales, scale[name], start, steps, schedule) for name in NAMES}
+        view.show(runs, lrs, steps)
 
     controls = [Control("surface", "surface", tuple(SURFACES), "Rosenbrock"),
                 Control("start", "start", tuple(STARTS), "default", static=("default",)),
                 Control("schedule", "schedule", SCHEDULES, "constant")]
     controls += [Control(name, f"{name} η × ", scales, 1.0,
                          static=(1.0, 10.0) if name in ("SGD", "Adam") else (1.0,)) for name in NAMES]
-    return Explorer(view.fig, update, controls, animated=view.artists, redraw_on={"surface"},
-                    alt="SGD, Momentum, RMSprop, Adam and AdamW on a chosen surface from a chosen start, "
-                        "each at a chosen multiple of its race learning rate, constant or with a cosine decay; "
-                        "diverged runs are labelled.")
+    explorer = Explorer(view.fig, update, controls, animated=view.artists, redraw_on={"surface"},
+                        groups=view.groups(("surface", "start", "schedule")),
+                        alt="SGD, Momentum, RMSprop, Adam and AdamW on a chosen surface from a chosen start, "
+                            "each at a chosen multiple of its race learning rate, constant or with a cosine decay; "
+                            "diverged runs are labelled.")
+    view.pin_rates()
+    return explorer
