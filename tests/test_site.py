@@ -1,13 +1,14 @@
 """The built website, in a real browser (Debian's headless Chromium, driven by Playwright).
 
-Every page loads without console errors or third-party requests, its mathematics is
+Each page is loaded once per language for all the tests that only read it or put back what they
+move. Every page loads without console errors or third-party requests, its mathematics is
 typeset, its images load and have alt texts, and on every chapter every position of every control
 of a kernel-free explorer shows a frame of its own (on the Korean pages, every position of the
 first control); the vector overlay of a frame lines up with the live figure (pixels compared), in
 the light and the dark theme. A screenshot of each page is saved under ``_build/screenshots/``
 (``_build/screenshots/ko/`` for the Korean site) for review.
 Both sites are tested: the English at ``/`` and the Korean at ``/ko/`` (``lang="ko"``), every
-page's language switch leads to the same page in the other language and back, every Korean page
+page's language switch links to the same page of the other site, every Korean page
 typesets the same display equations as the English one, the Korean pages' Binder and Colab
 buttons open the Korean notebooks, and the Korean search finds a term that the text follows
 with a particle (모멘텀 finds 모멘텀은).
