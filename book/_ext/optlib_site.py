@@ -104,24 +104,11 @@ def caption_alt_texts(app, doctree, docname):
                 break
 
 
-def allow_parallel_reading(app, config):
-    """Two extensions that jupyter-book loads do not declare whether they are safe for parallel
-    reading, so ``sphinx-build -j`` would read one page at a time, with a warning that ``-W``
-    makes fatal. Both are: sphinx_multitoc_numbering only replaces the section numbering, which
-    Sphinx runs in the main process after merging the pages read in parallel, and
-    sphinx_jupyterbook_latex only acts in LaTeX builds."""
-    for name in ("sphinx_multitoc_numbering", "sphinx_jupyterbook_latex"):
-        extension = app.extensions.get(name)
-        if extension is not None:
-            extension.parallel_read_safe = True
-
-
 def setup(app):
     os.environ[STATIC_SITE_ENV] = "1"
     if not (mathjax_source() / "tex-mml-chtml.js").is_file():
         raise RuntimeError("MathJax not found: pip install -r requirements.txt (django-static-mathjax)")
     app.connect("config-inited", use_local_mathjax)
-    app.connect("config-inited", allow_parallel_reading)
     app.connect("build-finished", copy_mathjax)
     app.connect("build-finished", copy_explorer_font)
     app.add_css_file(EXPLORER_CSS)
