@@ -105,19 +105,23 @@ class Optimizer:
         """Forget all state: the next step is step 1 again."""
         self.t = 0
         self.shape = self.dtype = None
+        self._checked = None  # the (shape, dtype) of params and of grads that the checks last passed
         for link in self.links:
             link.state = {}
 
-    def step(self, params, grads):
-        """Return the parameters after one step; the arguments are not modified."""
-        params, grads = np.asarray(params), np.asarray(grads)
+    def _check_arrays(self, params, grads):
+        """The checks of :meth:`step` (run again only when the arrays' shapes or dtypes change)."""
         if not np.issubdtype(params.dtype, np.floating):
             raise ValueError(f"params must be a real floating-point array, got dtype {params.dtype}")
         if grads.shape != params.shape:
             raise ValueError(f"grads has shape {grads.shape}, but params has shape {params.shape}")
         if not (np.issubdtype(grads.dtype, np.floating) or np.issubdtype(grads.dtype, np.integer)):
             raise ValueError(f"grads must be a real numeric array, got dtype {grads.dtype}")
-        shape = np.broadcast_shapes(params.shape, *self.hyperparameter_shapes())
+        # the hyperparameters' shapes are read at step 1 (a schedule's, by calling it once): reset()
+        # starts a run with hyperparameters of other shapes
+        if self.t == 0:
+            self._hyper_shapes = self.hyperparameter_shapes()
+        shape = np.broadcast_shapes(params.shape, *self._hyper_shapes)
         if self.t == 0:
             self.shape, self.dtype = shape, params.dtype
             for link in self.links:
@@ -128,8 +132,15 @@ class Optimizer:
             raise ValueError(
                 f"params changed from shape {self.shape} and dtype {self.dtype} to shape "
                 f"{shape} and dtype {params.dtype}; call reset() to start a new run")
+        self._checked = (params.shape, params.dtype, grads.shape, grads.dtype)
+
+    def step(self, params, grads):
+        """Return the parameters after one step; the arguments are not modified."""
+        params, grads = np.asarray(params), np.asarray(grads)
+        if self.t == 0 or (params.shape, params.dtype, grads.shape, grads.dtype) != self._checked:
+            self._check_arrays(params, grads)
         self.t += 1
-        u = np.empty(shape, params.dtype)  # the step's one scratch buffer
+        u = np.empty(self.shape, params.dtype)  # the step's one scratch buffer
         if self.maximize:
             np.negative(grads, out=u, casting="unsafe")
         else:

@@ -47,14 +47,17 @@ class Trajectory:
         return len(self.params) - 1
 
 
-def _loss_and_grad(objective_or_grad, x):
-    """``(loss, grad)`` from an objective, a ``(loss, grad)`` function, or a gradient function."""
+def _loss_and_grad(objective_or_grad):
+    """The function ``x -> (loss, grad)`` of an objective, a ``(loss, grad)`` function, or a gradient
+    function (whose loss is ``None``)."""
     if hasattr(objective_or_grad, "grad"):
-        return objective_or_grad.value(x), objective_or_grad.grad(x)
-    out = objective_or_grad(x)
-    if isinstance(out, tuple):
-        return out
-    return None, out
+        return lambda x: (objective_or_grad.value(x), objective_or_grad.grad(x))
+
+    def loss_and_grad(x):
+        out = objective_or_grad(x)
+        return out if isinstance(out, tuple) else (None, out)
+
+    return loss_and_grad
 
 
 def run(optimizer, objective_or_grad, x0, steps, bound=1e6, record=()):
@@ -85,13 +88,13 @@ def run(optimizer, objective_or_grad, x0, steps, bound=1e6, record=()):
     if not np.issubdtype(x.dtype, np.floating):
         x = x.astype(float)
     optimizer.reset()
+    loss_and_grad = _loss_and_grad(objective_or_grad)
     params, losses, recorded = [], [], {name: [] for name in record}
     with np.errstate(all="ignore"):
-        loss, grad = _loss_and_grad(objective_or_grad, x)
+        loss, grad = loss_and_grad(x)
+        diverged_at, stopped = np.full(np.shape(x)[:-1], -1), None  # stopped: the runs that diverged, once any has
         for t in range(int(steps) + 1):
-            if t == 0:
-                diverged_at = np.full(np.shape(x)[:-1], -1)
-            else:
+            if t > 0:
                 x = optimizer.step(x, grad)
                 if diverged_at.shape != x.shape[:-1]:  # hyperparameter arrays added batch axes
                     diverged_at = np.broadcast_to(diverged_at, x.shape[:-1]).copy()
@@ -102,20 +105,22 @@ def run(optimizer, objective_or_grad, x0, steps, bound=1e6, record=()):
                     if name not in state:
                         raise ValueError(f"Invalid record name: {name!r}; the state holds {sorted(state)}")
                     recorded[name].append(np.array(state[name], dtype=float))
-                loss, grad = _loss_and_grad(objective_or_grad, x)
-            bad = ~np.all(np.isfinite(x) & (np.abs(x) <= bound), axis=-1)
+                loss, grad = loss_and_grad(x)
+            # |x| <= bound is False for NaN, and for infinities unless the bound is infinite
+            bad = ~(np.abs(x) <= bound if bound < np.inf else np.isfinite(x)).all(axis=-1)
             if loss is not None:
                 bad |= ~np.isfinite(loss)
-            newly = bad & (diverged_at < 0)
-            diverged_at[newly] = t
-            if np.any(diverged_at >= 0):
+            if bad.any():
+                newly = bad & (diverged_at < 0)
+                diverged_at[newly] = t
                 stopped = diverged_at >= 0
+            if stopped is not None:
                 x = np.where(stopped[..., None], np.nan, x)
                 grad = np.where(stopped[..., None], 0.0, grad)
                 loss = None if loss is None else np.where(stopped, np.nan, loss)
             params.append(x)
             losses.append(loss)
-            if np.all(diverged_at >= 0):
+            if stopped is not None and stopped.all():
                 break
     n = len(params)
     params = np.stack(params + [np.full_like(x, np.nan)] * (int(steps) + 1 - n))
