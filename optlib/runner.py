@@ -46,6 +46,34 @@ class Trajectory:
     def steps(self):
         return len(self.params) - 1
 
+    def run_at(self, index):
+        """The run of the configuration at ``index`` of the batch axes, as a run of it alone gives it.
+
+        A lone run stops when it diverges; in a batch the others go on, and the state
+        of a diverged run keeps being updated (with its gradient set to 0). Its recorded
+        state is therefore NaN from the step after its divergence, as a lone run's is.
+
+        Example:
+            >>> import numpy as np
+            >>> from optlib import SGD, Quadratic
+            >>> q = Quadratic(np.eye(2))
+            >>> batch = run(SGD(lr=np.array([0.5, 3.0])[:, None]), q, np.ones(2), 3, bound=5.0)
+            >>> batch.run_at(0).final, batch.run_at(1).diverged_at  # 1, -2, 4, -8: out of bounds at step 3
+            (array([0.125, 0.125]), array(3))
+        """
+        index = index if isinstance(index, tuple) else (index,)
+        if len(index) != self.diverged_at.ndim:
+            raise ValueError(f"index {index} does not pick one run of a batch of shape {self.diverged_at.shape}")
+        at = (slice(None),) + index
+        diverged_at = np.asarray(self.diverged_at[index])
+        state = {}
+        for name, rows in self.state.items():
+            rows = np.array(rows[at], dtype=float)
+            if diverged_at >= 0:
+                rows[diverged_at:] = np.nan
+            state[name] = rows
+        return Trajectory(self.params[at], None if self.loss is None else self.loss[at], diverged_at, state)
+
 
 def _loss_and_grad(objective_or_grad):
     """The function ``x -> (loss, grad)`` of an objective, a ``(loss, grad)`` function, or a gradient

@@ -181,3 +181,20 @@ def test_record_of_an_unknown_state_entry_is_an_error():
     q = Quadratic.ill_conditioned(10.0)
     with pytest.raises(ValueError, match="Invalid record name: 'm'"):
         run(SGD(lr=0.1), q, q.x0, 3, record=("m",))
+
+
+def test_run_at_is_a_lone_run_of_one_configuration():
+    q = Quadratic.ill_conditioned(10.0, 0.5)
+    lr, alpha = np.array([0.01, 0.3, 3.0])[:, None, None], np.array([0.9, 0.99])[None, :, None]
+    batch = run(RMSprop(lr=lr, alpha=alpha), q, q.x0, 200, bound=5.0, record=("v",))
+    assert batch.diverged.any() and not batch.diverged.all()  # the padding of a diverged run is checked
+    for i, j in np.ndindex(3, 2):
+        one, alone = batch.run_at((i, j)), run(RMSprop(lr=lr[i, 0, 0], alpha=alpha[0, j, 0]), q, q.x0, 200,
+                                               bound=5.0, record=("v",))
+        assert one.diverged_at == alone.diverged_at
+        # bit for bit: the quadratic's gradient sums in one order for any batch (RMSprop's steps
+        # at lr = 0.3 flip with the gradient's sign, and a last-bit difference grows to 1e-2)
+        for got, want in ((one.params, alone.params), (one.loss, alone.loss), (one.state["v"], alone.state["v"])):
+            np.testing.assert_array_equal(got, want)
+    with pytest.raises(ValueError, match=r"index \(1,\) does not pick one run of a batch of shape \(3, 2\)"):
+        batch.run_at(1)
