@@ -47,11 +47,13 @@ class Trajectory:
         return len(self.params) - 1
 
     def run_at(self, index):
-        """The run of the configuration at ``index`` of the batch axes, as a run of it alone gives it.
+        """The run of the configuration at ``index`` of the leading batch axes, as a run of it alone gives it.
 
-        A lone run stops when it diverges; in a batch the others go on, and the state
-        of a diverged run keeps being updated (with its gradient set to 0). Its recorded
-        state is therefore NaN from the step after its divergence, as a lone run's is.
+        ``index`` picks one entry of the first ``len(index)`` batch axes; the axes after it stay
+        (several runs of one configuration, from several starts, say). A lone run stops when all
+        its runs have diverged; in a larger batch the others go on, and the state of the diverged
+        ones keeps being updated (with the gradient set to 0). The recorded state is therefore
+        NaN from the step after the configuration's last run diverged, as a lone run's is.
 
         Example:
             >>> import numpy as np
@@ -62,15 +64,15 @@ class Trajectory:
             (array([0.125, 0.125]), array(3))
         """
         index = index if isinstance(index, tuple) else (index,)
-        if len(index) != self.diverged_at.ndim:
-            raise ValueError(f"index {index} does not pick one run of a batch of shape {self.diverged_at.shape}")
+        if len(index) > self.diverged_at.ndim:
+            raise ValueError(f"index {index} has more axes than the batch, of shape {self.diverged_at.shape}")
         at = (slice(None),) + index
         diverged_at = np.asarray(self.diverged_at[index])
         state = {}
         for name, rows in self.state.items():
             rows = np.array(rows[at], dtype=float)
-            if diverged_at >= 0:
-                rows[diverged_at:] = np.nan
+            if np.all(diverged_at >= 0):
+                rows[diverged_at.max():] = np.nan
             state[name] = rows
         return Trajectory(self.params[at], None if self.loss is None else self.loss[at], diverged_at, state)
 

@@ -23,7 +23,7 @@ import numpy as np
 import pytest
 
 import optlib.widgets
-from optlib.widgets import FRAME_BUDGET, Control, Explorer
+from optlib.widgets import FRAME_BUDGET, Control, Explorer, batched
 from optlib.widgets._overlay import compact_path, polyline
 
 
@@ -236,6 +236,35 @@ def test_compact_paths_keep_every_point_to_a_tenth():
     # numbers next to each other never merge: 0 then .1 is written "0 .1", never "0.1"
     assert absolute_points(polyline(np.array([[0.0, 0.0], [0.0, 0.1], [0.1, 0.1]]), None)) == [
         (0.0, 0.0), (0.0, 0.1), (0.1, 0.1)]
+
+
+def test_batched_runs_are_the_runs_alone_made_once_per_other_argument():
+    from optlib import SGD, Quadratic, run
+    from optlib.widgets.schedules import additive_noise
+
+    calls = []
+
+    def experiment(momentum, lr, kappa):  # runs from 5 starts, with noise
+        calls.append(kappa)
+        q, starts = Quadratic.ill_conditioned(kappa, 0.3), np.random.default_rng(1).standard_normal((5, 2))
+        return run(SGD(lr=lr[..., None], momentum=momentum[..., None]), additive_noise(q, 0.1, 2, shape=(5, 2)),
+                   starts, 80, bound=5.0)
+
+    lrs, momenta = (0.5, 1.0, 2.5, 4.0), (0.0, 0.5, 0.9)
+    one = batched(experiment, momentum=momenta, lr=lrs)
+    for kappa in (3.0, 30.0):
+        for momentum, lr in itertools.product(momenta + (0.7,), lrs + (1.7,)):
+            got = one(momentum=momentum, lr=lr, kappa=kappa)
+            alone = experiment(np.full((1, 1, 1), momentum), np.full((1, 1, 1), lr), kappa)  # as batched passes one
+            assert got.params.shape == alone.params.shape[:1] + alone.params.shape[3:] == (81, 5, 2)
+            np.testing.assert_array_equal(got.params, alone.params[:, 0, 0])
+            np.testing.assert_array_equal(got.diverged_at, alone.diverged_at[0, 0])
+    assert one(momentum=0.9, lr=4.0, kappa=3.0).diverged.any()  # some runs diverge: their padding is compared
+    calls_per_kappa = [calls.count(kappa) for kappa in (3.0, 30.0)]
+    # once for the grid, then once per off-grid configuration (8 of 20) and per lone twin above (20)
+    assert calls_per_kappa == [1 + 8 + 20, 1 + 8 + 20]
+    with pytest.raises(TypeError, match=r"missing argument\(s\) \['lr'\] of the grid \('momentum', 'lr'\)"):
+        one(momentum=0.5, kappa=3.0)
 
 
 def test_unknown_control_is_an_error(explorer):

@@ -196,5 +196,20 @@ def test_run_at_is_a_lone_run_of_one_configuration():
         # at lr = 0.3 flip with the gradient's sign, and a last-bit difference grows to 1e-2)
         for got, want in ((one.params, alone.params), (one.loss, alone.loss), (one.state["v"], alone.state["v"])):
             np.testing.assert_array_equal(got, want)
-    with pytest.raises(ValueError, match=r"index \(1,\) does not pick one run of a batch of shape \(3, 2\)"):
-        batch.run_at(1)
+    with pytest.raises(ValueError, match=r"index \(1, 0, 0\) has more axes than the batch, of shape \(3, 2\)"):
+        batch.run_at((1, 0, 0))
+
+
+def test_run_at_keeps_the_axes_after_the_index():
+    q = Quadratic.ill_conditioned(10.0, 0.5)
+    starts = np.array([[1.0, 1.0], [-1.0, 2.0], [30.0, 0.0]])
+    lr = np.array([0.5, 3.5])[:, None, None]  # stable below (2 + 2 mu) / lambda_max = 3: every start diverges at 3.5
+    batch = run(SGD(lr=lr, momentum=0.5), q, starts, 60, bound=40.0, record=("momentum_buffer",))
+    for i in range(2):
+        one, alone = batch.run_at(i), run(SGD(lr=lr[i, 0, 0], momentum=0.5), q, starts, 60, bound=40.0,
+                                          record=("momentum_buffer",))
+        np.testing.assert_array_equal(one.diverged_at, alone.diverged_at)
+        for got, want in ((one.params, alone.params), (one.loss, alone.loss),
+                          (one.state["momentum_buffer"], alone.state["momentum_buffer"])):
+            np.testing.assert_array_equal(got, want)
+    assert batch.run_at(1).diverged.all() and not batch.run_at(0).diverged.any()

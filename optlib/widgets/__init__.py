@@ -27,6 +27,7 @@ no mathematics: the chapter modules beside this one call :func:`optlib.run` and
 """
 
 import base64
+import functools
 import gzip
 import hashlib
 import html
@@ -129,6 +130,50 @@ def log_values(lo, hi, n):
 def lin_values(lo, hi, n):
     """``n`` values evenly spaced from ``lo`` to ``hi``, rounded to 4 significant digits."""
     return tuple(float(f"{v:.4g}") for v in np.linspace(lo, hi, n))
+
+
+def batched(experiment, cache_size=64, **grids):
+    """``experiment`` at one configuration, computed for a whole grid of them at once and kept.
+
+    ``experiment(**arguments)`` returns a :class:`optlib.Trajectory`. The arguments named in
+    ``grids`` (``name=values``) reach it as arrays with one batch axis each, in order, and a
+    last axis of length 1 for the parameter vector, as optlib's hyperparameter grids take
+    them: ``lr=(0.1, 0.2), momentum=(0.0, 0.9)`` gives ``lr`` of shape ``(2, 1, 1)`` and
+    ``momentum`` ``(1, 2, 1)``. The returned function takes every argument as a single value.
+    Where the grid's arguments are among their values, it runs the experiment once for the
+    whole grid (per value of the other arguments, up to ``cache_size`` of them kept) and
+    returns the configuration's run (:meth:`optlib.Trajectory.run_at`); elsewhere it runs that
+    configuration alone. An explorer's slider then reruns nothing. The runs are the runs
+    alone, bit for bit, where the experiment computes each configuration elementwise (optlib's
+    optimizers and objectives do; a matrix product over the batch need not).
+
+    Example:
+        >>> from optlib import SGD, Quadratic, run
+        >>> q = Quadratic(np.eye(2))
+        >>> descent = batched(lambda lr, steps: run(SGD(lr=lr), q, np.ones(2), steps), lr=(0.1, 0.5))
+        >>> descent(lr=0.5, steps=2).final, descent(lr=0.25, steps=2).final  # 0.5**2; 0.75**2, alone
+        (array([0.25, 0.25]), array([0.5625, 0.5625]))
+    """
+    names, grids = tuple(grids), {name: tuple(values) for name, values in grids.items()}
+
+    def axis(k, values):
+        return np.array(values, dtype=float).reshape((1,) * k + (-1,) + (1,) * (len(names) - k))
+
+    @functools.lru_cache(maxsize=cache_size)
+    def whole(**others):
+        return experiment(**{name: axis(k, grids[name]) for k, name in enumerate(names)}, **others)
+
+    def one(**arguments):
+        missing = set(names) - set(arguments)
+        if missing:
+            raise TypeError(f"missing argument(s) {sorted(missing)} of the grid {names}")
+        others = {name: value for name, value in arguments.items() if name not in grids}
+        if all(arguments[name] in grids[name] for name in names):
+            return whole(**others).run_at(tuple(grids[name].index(arguments[name]) for name in names))
+        return experiment(**{name: axis(k, [arguments[name]]) for k, name in enumerate(names)},
+                          **others).run_at((0,) * len(names))
+
+    return one
 
 
 def _site_workers(frames):

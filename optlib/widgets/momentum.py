@@ -5,7 +5,7 @@ import numpy as np
 from optlib import SGD, DoubleWell, Quadratic, run
 from optlib.plotting import LossPanel, PathPanel, figure, legend
 from optlib.theory import gd_rate, loss_rate, momentum_max_lr, momentum_optimal, momentum_rate
-from optlib.widgets import Control, Explorer
+from optlib.widgets import Control, Explorer, batched
 
 
 def stability_text(rate):
@@ -41,9 +41,15 @@ def quadratic_explorer(kappa=100.0, angle=np.pi / 8, steps=120):
                            color="#B00020", fontsize=9, fontweight="bold",
                            bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
 
+    momenta = sorted({0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, mu_opt})
+    lrs = sorted({*(round(0.2 * k, 1) for k in range(1, 21)), lr_opt})
+    # every run of the sliders in two batched runs (gradient descent's does not depend on momentum)
+    gd = batched(lambda lr: run(SGD(lr=lr), q, q.x0, steps, bound=100.0), lr=lrs)
+    heavy_ball = batched(lambda momentum, lr: run(SGD(lr=lr, momentum=momentum), q, q.x0, steps, bound=100.0),
+                         momentum=momenta, lr=lrs)
+
     def update(momentum, lr):
-        runs = {"GD": run(SGD(lr=lr), q, q.x0, steps, bound=100.0),
-                "Momentum": run(SGD(lr=lr, momentum=momentum), q, q.x0, steps, bound=100.0)}
+        runs = {"GD": gd(lr=lr), "Momentum": heavy_ball(momentum=momentum, lr=lr)}
         paths.set_paths(runs)
         losses.set_losses(runs)
         predicted = {"GD": float(gd_rate(lr, q.eigenvalues)),
@@ -57,8 +63,6 @@ def quadratic_explorer(kappa=100.0, angle=np.pi / 8, steps=120):
         verdict.set_text("\n".join(f"{name}: {stability_text(predicted[name])}" for name in names
                                    if stability_text(predicted[name])))
 
-    momenta = sorted({0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, mu_opt})
-    lrs = sorted({*(round(0.2 * k, 1) for k in range(1, 21)), lr_opt})
     controls = [
         Control("momentum", "momentum μ", momenta, mu_opt, fmt="{:.4g}", static=(0.0, 0.5, mu_opt, 0.8, 0.9, 0.95)),
         Control("lr", "learning rate η", lrs, lr_opt, fmt="{:.4g}", static=(0.4, 1.0, 2.0, 3.0, lr_opt, 4.0)),
@@ -96,18 +100,20 @@ def escape_explorer(tilt=1.0, steps=200):
         distances = np.linalg.norm(d.minima - traj.final, axis=-1)
         return ["deep", "shallow"][int(np.argmin(distances))] + " minimum"
 
+    momenta, lrs = (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95), (0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.06)
+    gd = batched(lambda lr: run(SGD(lr=lr), d, d.x0, steps, bound=10.0), lr=lrs)
+    heavy_ball = batched(lambda momentum, lr: run(SGD(lr=lr, momentum=momentum), d, d.x0, steps, bound=10.0),
+                         momentum=momenta, lr=lrs)
+
     def update(momentum, lr):
-        runs = {"GD": run(SGD(lr=lr), d, d.x0, steps, bound=10.0),
-                "Momentum": run(SGD(lr=lr, momentum=momentum), d, d.x0, steps, bound=10.0)}
+        runs = {"GD": gd(lr=lr), "Momentum": heavy_ball(momentum=momentum, lr=lr)}
         paths.set_paths(runs)
         losses.set_losses(runs, minimum=d.minimum_value)
         outcome.set_text(f"GD → {ends_in(runs['GD'])},  momentum → {ends_in(runs['Momentum'])}")
 
     controls = [
-        Control("momentum", "momentum μ", (0.0, 0.3, 0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95), 0.9,
-                static=(0.0, 0.5, 0.8, 0.9, 0.95)),
-        Control("lr", "learning rate η", (0.01, 0.015, 0.02, 0.03, 0.04, 0.05, 0.06), 0.02,
-                static=(0.01, 0.02, 0.03, 0.04, 0.05, 0.06)),
+        Control("momentum", "momentum μ", momenta, 0.9, static=(0.0, 0.5, 0.8, 0.9, 0.95)),
+        Control("lr", "learning rate η", lrs, 0.02, static=(0.01, 0.02, 0.03, 0.04, 0.05, 0.06)),
     ]
     return Explorer(fig, update, controls, redraw_on=(),
                     animated=paths.artists + losses.artists + [outcome],

@@ -5,12 +5,14 @@ import numpy as np
 from optlib import Quadratic, RMSprop, run
 from optlib.plotting import COLORS, PathPanel, figure, legend
 from optlib.theory import gd_optimal, rms_effective_lr
-from optlib.widgets import Control, Explorer
+from optlib.widgets import Control, Explorer, batched
 
 KAPPA = 100.0
 STEPS = 300
 EPS = 1e-8
 WINDOW = (-2.2, 2.2), (-1.7, 1.7)  # room for the start point and RMSprop's first, long steps
+ALPHAS = (0.9, 0.95, 0.99, 0.995, 0.999)
+LRS = (0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1)
 
 
 def rotated_quadratic(kappa, angle_deg):
@@ -49,11 +51,17 @@ def rotation_explorer(kappa=KAPPA, steps=STEPS):
     status = ax_lr.text(0.98, 0.03, "", transform=ax_lr.transAxes, ha="right", va="bottom",
                         color="#B00020", fontsize=10, fontweight="bold")
 
+    def rmsprop(alpha, lr, angle):
+        q = rotated_quadratic(kappa, angle)
+        return run(RMSprop(lr=lr, alpha=alpha, eps=EPS), q, q.x0, steps, bound=100.0, record=("v",))
+
+    rmsprop = batched(rmsprop, alpha=ALPHAS, lr=LRS)  # one run per angle, for every alpha and lr
+
     def update(alpha, lr, angle):
         q = rotated_quadratic(kappa, angle)
         if paths.objective.A.tolist() != q.A.tolist():
             paths.set_objective(q)
-        rms = run(RMSprop(lr=lr, alpha=alpha, eps=EPS), q, q.x0, steps, bound=100.0, record=("v",))
+        rms = rmsprop(alpha=alpha, lr=lr, angle=angle)
         v = rms.state["v"]
         paths.set_paths({"RMSprop": rms})
         effective = rms_effective_lr(v, lr, EPS)
@@ -64,10 +72,8 @@ def rotation_explorer(kappa=KAPPA, steps=STEPS):
         lr_title.set_text(f"RMSprop: γ = {alpha:g}, η = {lr:g}")
 
     controls = [
-        Control("alpha", "decay γ (torch: alpha)", (0.9, 0.95, 0.99, 0.995, 0.999), 0.99,
-                static=(0.9, 0.99, 0.999)),
-        Control("lr", "learning rate η", (0.003, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1), 0.01,
-                static=(0.003, 0.01, 0.03)),
+        Control("alpha", "decay γ (torch: alpha)", ALPHAS, 0.99, static=(0.9, 0.99, 0.999)),
+        Control("lr", "learning rate η", LRS, 0.01, static=(0.003, 0.01, 0.03)),
         Control("angle", "rotation (degrees)", tuple(range(0, 50, 5)), 0, static=(0, 15, 30, 45),
                 fmt="{:g}"),
     ]

@@ -12,18 +12,21 @@ from optlib import SGD, Adam, Quadratic, run
 from optlib import schedules as S
 from optlib.plotting import PALETTE, figure, legend
 from optlib.theory import scheduled_sgd_excess_loss, sgd_noise_floor
-from optlib.widgets import Control, Explorer
+from optlib.widgets import Control, Explorer, batched
 
 
-def additive_noise(objective, sigma, seed=0):
+def additive_noise(objective, sigma, seed=0, shape=None):
     r"""``theta -> (loss, grad + sigma * xi)`` with :math:`\xi \sim N(0, I)` drawn afresh at each call.
 
     The model behind the noise floor (:func:`optlib.theory.sgd_noise_floor` with
     :math:`\Sigma/B = \sigma^2 I`): the noise does not depend on :math:`\theta`. The loss is
-    the exact one. A batch of runs (leading axes of ``theta``) gets independent noise.
+    the exact one. A batch of runs (leading axes of ``theta``) gets independent noise. With
+    ``shape``, :math:`\xi` has that shape (the last axes of ``theta``), and a batch of
+    configurations in front of it shares each draw, as separate runs with the same ``seed`` would.
     """
     rng = np.random.default_rng(seed)
-    return lambda theta: (objective.value(theta), objective.grad(theta) + sigma * rng.standard_normal(np.shape(theta)))
+    return lambda theta: (objective.value(theta), objective.grad(theta)
+                          + sigma * rng.standard_normal(np.shape(theta) if shape is None else shape))
 
 
 def book_schedules(lr, steps):
@@ -73,11 +76,19 @@ def schedule_explorer(steps=600, runs=20, sigma=1.0, seed=0):
                         bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
     x0 = np.tile(q.x0, (runs, 1))
     noise = sigma**2 * np.eye(2)
+    lrs = (0.05, 0.1, 0.2, 0.4, 0.8, 1.0)
+
+    def sgd(schedule, lr):  # every base rate shares the noise: as separate runs with the same seed
+        lr = lr[..., None]  # a batch axis in front of the runs' axis
+        return run(SGD(lr=book_schedules(lr, steps)[schedule]), additive_noise(q, sigma, seed, shape=x0.shape), x0,
+                   steps, bound=1e3)
+
+    sgd = batched(sgd, lr=lrs)  # one run per schedule, for every base rate
 
     def update(schedule, lr):
         s = book_schedules(lr, steps)[schedule]
         rates = s.values(steps)
-        traj = run(SGD(lr=s), additive_noise(q, sigma, seed), x0, steps, bound=1e3)
+        traj = sgd(schedule=schedule, lr=lr)
         loss = traj.loss - q.value(q.x_star)
         expected = scheduled_sgd_excess_loss(rates, q.A, noise, 1, q.x0 - q.x_star)
         rate_line.set_data(np.arange(1, steps + 1), rates)
@@ -93,7 +104,7 @@ def schedule_explorer(steps=600, runs=20, sigma=1.0, seed=0):
         Control("schedule", "schedule", tuple(book_schedules(1.0, steps)), "CosineAnnealingLR",
                 static=("constant", "1/t", "StepLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts",
                         "warm-up + cosine")),
-        Control("lr", "base learning rate η", (0.05, 0.1, 0.2, 0.4, 0.8, 1.0), 0.2, static=(0.05, 0.2, 1.0)),
+        Control("lr", "base learning rate η", lrs, 0.2, static=(0.05, 0.2, 1.0)),
     ]
     return Explorer(fig, update, controls, animated=[rate_line, one_line, mean_line, theory_line, floor_line, note],
                     alt="Left: a learning-rate schedule over 600 steps. Right: the loss of SGD with that "
@@ -124,12 +135,22 @@ def warmup_explorer(steps=400, runs=200, seed=0):
     note = ax_loss.text(0.97, 0.72, "", transform=ax_loss.transAxes, ha="right", fontsize=8.5,
                         bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
     t = np.arange(steps + 1)
+    betas, lrs = (0.0, 0.5, 0.9, 0.99), (0.1, 0.3, 1.0)
+
+    def schedule(warmup, lr):
+        return S.LinearLR(lr, start_factor=0.01, total_iters=warmup) if warmup else S.LambdaLR(lr, lambda e: 1.0)
+
+    def adam(warmup, beta1, lr):  # every β₁ and rate shares the noise: as separate runs with the same seed
+        beta1, lr = beta1[..., None], lr[..., None]  # batch axes in front of the runs' axis
+        return run(Adam(lr=schedule(warmup, lr), betas=(beta1, 0.999)), additive_noise(bowl, 1.0, seed, shape=(runs, 2)),
+                   np.zeros((runs, 2)), steps, bound=1e3)
+
+    adam = batched(adam, beta1=betas, lr=lrs)  # one run per warm-up, for every β₁ and rate
 
     def update(warmup, beta1, lr):
-        s = S.LinearLR(lr, start_factor=0.01, total_iters=warmup) if warmup else S.LambdaLR(lr, lambda e: 1.0)
+        s = schedule(warmup, lr)
         rates = s.values(steps)
-        loss = run(Adam(lr=s, betas=(beta1, 0.999)), additive_noise(bowl, 1.0, seed), np.zeros((runs, 2)), steps,
-                   bound=1e3).loss.mean(axis=1)
+        loss = adam(warmup=warmup, beta1=beta1, lr=lr).loss.mean(axis=1)
         level = loss[3 * steps // 4:].mean()
         sgd = scheduled_sgd_excess_loss(rates, bowl.A, np.eye(2), 1, np.zeros(2))
         rate_line.set_data(np.arange(1, steps + 1), rates)
@@ -140,8 +161,8 @@ def warmup_explorer(steps=400, runs=200, seed=0):
 
     controls = [
         Control("warmup", "warm-up steps W", (0, 10, 25, 50, 100, 200), 0, static=(0, 25, 100), fmt="{:d}"),
-        Control("beta1", "β₁", (0.0, 0.5, 0.9, 0.99), 0.9, static=(0.0, 0.9, 0.99)),
-        Control("lr", "learning rate η", (0.1, 0.3, 1.0), 0.3, static=(0.3, 1.0)),
+        Control("beta1", "β₁", betas, 0.9, static=(0.0, 0.9, 0.99)),
+        Control("lr", "learning rate η", lrs, 0.3, static=(0.3, 1.0)),
     ]
     return Explorer(fig, update, controls, animated=[rate_line, adam_line, sgd_line, note],
                     alt="Left: a linear warm-up of the learning rate. Right: the mean loss of Adam runs started "

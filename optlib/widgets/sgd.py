@@ -5,6 +5,7 @@
 * :func:`minibatch_explorer` -- minibatch SGD against full-batch GD on linear regression.
 """
 
+import functools
 from dataclasses import replace
 
 import numpy as np
@@ -15,7 +16,7 @@ from optlib.models import LinearRegression, full_batch_objective, minibatch_obje
 from optlib.plotting import LossPanel, PathPanel, figure, legend
 from optlib.theory import (gd_rate, least_squares_quadratic, least_squares_sgd_floor, least_squares_sgd_max_lr,
                            loss_rate, saddle_escape_steps)
-from optlib.widgets import Control, Explorer, lin_values, log_values
+from optlib.widgets import Control, Explorer, batched, lin_values, log_values
 
 GD_COLOR = "#444444"
 
@@ -37,11 +38,19 @@ def conditioning_explorer(steps=60, angle=np.pi / 8):
     title = ax_loss.text(0.5, 1.02, "", transform=ax_loss.transAxes, ha="center", fontsize=9)
     path_title = ax_path.text(0.5, 1.02, "", transform=ax_path.transAxes, ha="center", fontsize=9)
 
+    kappas, lrs = log_values(1, 100, 9), lin_values(0.1, 2.2, 22)
+
+    def descent(kappa, lr):
+        q = Quadratic.ill_conditioned(kappa, angle)
+        return run(SGD(lr=lr), q, q.x0, steps, bound=100.0)  # |θ| > 100: plainly diverging
+
+    descent = batched(descent, lr=lrs)  # one run per κ, for every learning rate
+
     def update(kappa, lr):
         q = Quadratic.ill_conditioned(kappa, angle)
         if paths.objective.condition_number != q.condition_number:
             paths.set_objective(q)
-        traj = run(SGD(lr=lr), q, q.x0, steps, bound=100.0)  # |θ| > 100: plainly diverging
+        traj = descent(kappa=kappa, lr=lr)
         paths.set_paths({"GD": traj})
         losses.set_losses({"GD": traj})
         path_title.set_text(f"κ = {kappa:g}, η = {lr:g}   (stable iff η < 2/λ_max = {2 / q.eigenvalues[-1]:g})")
@@ -49,10 +58,8 @@ def conditioning_explorer(steps=60, angle=np.pi / 8):
         title.set_text(f"rate per step: predicted {predicted:.3f}, measured {measured:.3f}")
 
     controls = [
-        Control("kappa", "condition number κ", log_values(1, 100, 9), 10.0,
-                static=(1.0, 3.16, 10.0, 31.6, 100.0)),
-        Control("lr", "learning rate η", lin_values(0.1, 2.2, 22), 1.0,
-                static=(0.1, 0.5, 1.0, 1.5, 1.9, 2.1)),
+        Control("kappa", "condition number κ", kappas, 10.0, static=(1.0, 3.16, 10.0, 31.6, 100.0)),
+        Control("lr", "learning rate η", lrs, 1.0, static=(0.1, 0.5, 1.0, 1.5, 1.9, 2.1)),
     ]
     return Explorer(fig, update, controls, animated=paths.artists + losses.artists + [title, path_title],
                     redraw_on={"kappa"}, alt="Gradient descent on an ill-conditioned quadratic, zigzagging when the learning "
@@ -81,9 +88,17 @@ def saddle_explorer(steps=200):
     note = ax_norm.text(0.98, 0.03, "", transform=ax_norm.transAxes, ha="right", va="bottom", fontsize=9,
                         bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
 
+    offsets, lrs = log_values(1e-8, 1e-1, 8), lin_values(0.05, 0.45, 9)
+
+    def descent(offset, lr):  # a batch of start points (-1.5, offset)
+        x0 = np.concatenate([np.full(np.shape(offset), -1.5), offset], axis=-1)
+        return run(SGD(lr=lr), saddle, x0, steps, bound=1e300)  # f is unbounded below: no bound
+
+    descent = batched(descent, offset=offsets, lr=lrs)  # one run for every offset and learning rate
+
     def update(offset, lr):
         x0 = np.array([-1.5, offset])
-        traj = run(SGD(lr=lr), saddle, x0, steps, bound=1e300)  # f is unbounded below: no bound
+        traj = descent(offset=offset, lr=lr)
         paths.set_paths({"GD": traj})
         norms = np.hypot(*np.moveaxis(saddle.grad(traj.params), -1, 0))  # hypot: no underflow
         norm_line.set_data(np.arange(steps + 1), norms)
@@ -96,9 +111,8 @@ def saddle_explorer(steps=200):
         note.set_text(f"predicted escape: step {predicted}\nsmallest gradient norm {norms.min():.1e}")
 
     controls = [
-        Control("offset", "start offset δ", log_values(1e-8, 1e-1, 8), 1e-4,
-                static=(1e-8, 1e-6, 1e-4, 1e-2), fmt="{:.0e}"),
-        Control("lr", "learning rate η", lin_values(0.05, 0.45, 9), 0.1, static=(0.05, 0.1, 0.2, 0.45)),
+        Control("offset", "start offset δ", offsets, 1e-4, static=(1e-8, 1e-6, 1e-4, 1e-2), fmt="{:.0e}"),
+        Control("lr", "learning rate η", lrs, 0.1, static=(0.05, 0.1, 0.2, 0.45)),
     ]
     return Explorer(fig, update, controls, animated=paths.artists + [norm_line, escape_line, note],
                     alt="Gradient descent slowing down next to a saddle point and escaping from it, "
@@ -140,10 +154,16 @@ def minibatch_explorer(steps=150, n=256, seed=0):
     note = ax_loss.text(0.02, 0.03, "", transform=ax_loss.transAxes, fontsize=9,
                         bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
 
+    # gradient descent does not depend on the batch size: one run per learning rate, kept (a lone
+    # run, not a batch: the model's matrix product rounds differently in a batch)
+    @functools.lru_cache(maxsize=None)
+    def descent(lr):
+        return run(SGD(lr=lr), full_batch_objective(model, X, y), theta0, steps, bound=1e3)
+
     def update(batch_size, lr):
         sgd = run(SGD(lr=lr), minibatch_objective(model, X, y, batch_size, seed=seed + 1, replace=True),
                   theta0, steps, bound=1e3)
-        gd = run(SGD(lr=lr), full_batch_objective(model, X, y), theta0, steps, bound=1e3)
+        gd = descent(lr)
         paths.set_paths({"SGD": sgd, "GD": gd})
         full = {name: replace(t, loss=model.loss(t.params, X, y)) for name, t in (("SGD", sgd), ("GD", gd))}
         losses.set_losses(full, minimum=loss_star)
