@@ -43,6 +43,9 @@ class FrameRenderer:
     One renderer serves a whole sweep of frames (matplotlib caches text metrics per
     renderer). Use as a context manager; :meth:`draw` gives ``{artist index: svg}``,
     each artist's own group, in a document whose ``<defs>`` hold the clip paths.
+    Inside it the figure's dpi is 72 (SVG user units are points, as in matplotlib's own
+    SVG output): set once for the sweep, since every change of dpi invalidates every
+    transform of the figure.
     """
 
     def __init__(self, figure):
@@ -50,26 +53,26 @@ class FrameRenderer:
 
     def __enter__(self):
         import matplotlib as mpl
-        from matplotlib.backends.backend_svg import RendererSVG
 
         self._rc = mpl.rc_context({"svg.fonttype": "none", "svg.hashsalt": "optlib"})
         self._rc.__enter__()
         width, height = self.figure.get_size_inches() * 72
         self.renderer = _renderer_class()(width, height, io.StringIO())
+        self._dpi, self.figure.dpi = self.figure.dpi, 72
         return self
 
     def __exit__(self, *exc):
+        self.figure.dpi = self._dpi
         self._rc.__exit__(*exc)
 
     def draw(self, artists):
         from matplotlib.backends.backend_svg import _XMLWriter
 
-        buffer, renderer, figure = io.StringIO(), self.renderer, self.figure
+        buffer, renderer = io.StringIO(), self.renderer
         renderer.writer = _XMLWriter(buffer)
         start = renderer.writer.start("svg", xmlns="http://www.w3.org/2000/svg",
                                       attrib={"xmlns:xlink": "http://www.w3.org/1999/xlink"})
-        dpi, gids = figure.dpi, [artist.get_gid() for artist in artists]
-        figure.dpi = 72  # SVG user units are points, as in matplotlib's own SVG output
+        gids = [artist.get_gid() for artist in artists]
         try:
             for i, artist in enumerate(artists):
                 artist.set_gid(f"optlib-artist-{i}")
@@ -77,7 +80,6 @@ class FrameRenderer:
             renderer._write_clips()
             renderer._clipd.clear()
         finally:
-            figure.dpi = dpi
             for artist, gid in zip(artists, gids):
                 artist.set_gid(gid)
         renderer.writer.close(start)

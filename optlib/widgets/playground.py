@@ -96,22 +96,25 @@ def _run(surface, name, lr, start, steps, schedule):
 def _grid_run(surface, name, scales, scale, start, steps, schedule):
     """The run of :func:`playground_explorer` at ``scale`` × the race's learning rate, from ``start``.
 
-    The explorer's runs of one optimizer on one surface, at every scale of ``scales`` and
-    from every start point, are made as one batched run (the race's optimizers work
-    coordinate by coordinate; a batch costs about one run), live and on the website alike,
-    so both show the same numbers. Batched arithmetic may round differently in the last
-    bit from :func:`race`'s one-at-a-time runs: the chaotic ones, which the chapter shows
-    turning on a nudge of 1e-12, can differ from them after many steps.
+    The explorer's runs of one optimizer on one surface, under every schedule, at every scale
+    of ``scales`` and from every start point, are made as one batched run (the race's
+    optimizers work coordinate by coordinate; a batch costs about one run), live and on the
+    website alike. The surfaces compute each point alone, so a run in the batch follows the
+    run alone (:func:`race`'s) step for step. NumPy may still round a power of an array
+    otherwise than the same power of a lone number (some losses on Beale, Rosenbrock and
+    Himmelblau differ in their last bit), so a chaotic run, which the chapter shows turning on
+    a nudge of 1e-12, could in principle end elsewhere.
     """
     key = (surface, name, scale, start, int(steps), schedule, scales)
     if key not in _RUNS:
         starts, base = list(STARTS), RACE_LR[surface][name]
         x0 = np.stack([start_point(surface, s) for s in starts])  # (starts, 2)
         lr = np.array([base * s for s in scales])[:, None, None]  # batch axes: (scales, starts, 2)
-        batch = run(contender(name, scheduled(lr, schedule, steps)), SURFACES[surface], x0, int(steps), bound=BOUND)
-        _keep({(surface, name, scales[i], starts[j], int(steps), schedule, scales):
-               Trajectory(batch.params[:, i, j], batch.loss[:, i, j], np.asarray(batch.diverged_at[i, j]))
-               for i, j in np.ndindex(len(scales), len(starts))})
+        rates = [scheduled(lr, s, steps) for s in SCHEDULES]  # every schedule in the batch too: a new first axis
+        batch = run(contender(name, lambda t: np.stack([r(t) if callable(r) else r for r in rates])),
+                    SURFACES[surface], x0, int(steps), bound=BOUND)
+        _keep({(surface, name, scales[i], starts[j], int(steps), SCHEDULES[k], scales): batch.run_at((k, i, j))
+               for k, i, j in np.ndindex(len(SCHEDULES), len(scales), len(starts))})
     return _RUNS[key]
 
 
@@ -179,6 +182,7 @@ class _RaceFigure:
                       for i, name in enumerate(NAMES)}
         self.title = ax_path.set_title(self.surface, fontsize=10)
         self.clock = ax_loss.set_title("", fontsize=10)
+        self._drawn = {}  # name -> (run, step, rate, surface) its artists show
 
     def pin_rates(self):
         """Put each η under its legend entry, in figure fractions: the same place at any dpi (the
@@ -193,9 +197,11 @@ class _RaceFigure:
                  *self.notes.values(), *self.rates.values(), self.clock])
 
     def groups(self, controls):
-        """Each optimizer's artists change with ``controls`` and its own learning rate only."""
+        """Each optimizer's artists change with ``controls`` and its own learning rate only; its η
+        with the surface (whose race rate it scales) and its own learning rate."""
         return ([((*controls, name), [self.paths.lines[name], self.heads[name], self.losses.lines[name],
-                                      self.notes[name], self.rates[name]]) for name in NAMES]
+                                      self.notes[name]]) for name in NAMES]
+                + [(("surface", name), [self.rates[name]]) for name in NAMES]
                 + [(controls, [self.paths.start, self.clock])])
 
     def set_surface(self, surface):
@@ -206,6 +212,10 @@ class _RaceFigure:
             self.losses.ax.set_ylabel(_loss_ylabel(surface))
 
     def show(self, runs, lrs, t):
+        # an optimizer whose run and rate are the ones drawn keeps its artists (a slider moves one)
+        runs = {name: traj for name, traj in runs.items() if self._drawn.get(name, (None,))[0] is not traj
+                or self._drawn[name][1:] != (t, lrs[name], self.surface)}
+        self._drawn.update({name: (traj, t, lrs[name], self.surface) for name, traj in runs.items()})
         shown = {name: until(traj, t) for name, traj in runs.items()}
         self.paths.set_paths(shown)
         for name, traj in shown.items():
