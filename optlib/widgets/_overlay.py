@@ -188,18 +188,18 @@ def polyline(vertices, codes, drop_repeats=True):
             if s1 - s0 > 1 and not keep[s0 + 1:s1].any():
                 keep[s0 + 1] = True
         deltas, codes = deltas[keep], codes[keep]
-    out = []
-    previous = ""
-    for (dx, dy), code in zip(deltas.tolist(), codes.tolist()):
-        x = _NUMBERS.get(dx) or _NUMBERS.setdefault(dx, _num(dx))
-        y = _NUMBERS.get(dy) or _NUMBERS.setdefault(dy, _num(dy))
-        pair = x + (y if y[0] == "-" or (y[0] == "." and "." in x) else " " + y)
-        if code == 1:
-            out.append("m" + pair)
-        else:
-            out.append(pair if pair[0] == "-" or (pair[0] == "." and "." in previous) else " " + pair)
-        previous = y
-    return "".join(out)
+    # each point is [prefix] x [separator] y; a separator is dropped where the next number's sign
+    # or leading point ends the previous one (".5.5" is .5 then .5; "1.5.5" is 1.5 then .5)
+    values, index = np.unique(deltas, return_inverse=True)
+    text = np.array([_NUMBERS.get(v) or _NUMBERS.setdefault(v, _num(v)) for v in values.tolist()], dtype=object)
+    dx, dy = deltas[:, 0], deltas[:, 1]
+    x, y = text[index.reshape(deltas.shape)].T
+    leading_point_x, leading_point_y = (0 < dx) & (dx < PRECISION), (0 < dy) & (dy < PRECISION)
+    dotted_x, dotted_y = dx % PRECISION != 0, dy % PRECISION != 0
+    middle = np.where((dy < 0) | (leading_point_y & dotted_x), "", " ")
+    dotted_before = np.concatenate([[False], dotted_y[:-1]])  # the previous point's y
+    prefix = np.where(codes == 1, "m", np.where((dx < 0) | (leading_point_x & dotted_before), "", " "))
+    return "".join(np.stack([prefix.astype(object), x, middle.astype(object), y], axis=1).ravel().tolist())
 
 
 def _num(n, precision=PRECISION):
