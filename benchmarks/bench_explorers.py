@@ -8,7 +8,8 @@ with vector overlays (now). Prints numbers; asserts nothing.
 2. Frames: for every explorer, the frames its website version offers (the product of
    its controls' positions) on each site.
 3. Frame build time: every explorer's kernel-free html rendered as the site build does
-   (``OPTLIB_STATIC_SITE=1``), with each tree's own optlib, in a fresh process.
+   (``OPTLIB_STATIC_SITE=1``), with each tree's own optlib, in a fresh process; each tree
+   ``--repeat`` times, taking turns, and the median (the machine's speed drifts).
 4. Frame-switch latency: in headless Chromium, a seeded random walk of control changes
    on every explorer; the time from the input event to the next paint with the new
    frame (``performance.now()`` before the event; after it, any new image decoded,
@@ -19,7 +20,8 @@ with vector overlays (now). Prints numbers; asserts nothing.
    does); also the share of changes painted in the very first animation frame after the
    input, and an idle animation frame for reference.
 
-    python benchmarks/bench_explorers.py [--before DIR] [--after DIR] [--before-ref REF] [--changes N]
+    python benchmarks/bench_explorers.py [--before DIR] [--after DIR] [--before-ref REF] [--changes N] [--repeat N]
+    python benchmarks/bench_explorers.py --frames-only    # part 3 alone
     python benchmarks/bench_explorers.py --latency-only --after DIR    # part 4 alone, on one site
 
 The machine's load (``/proc/loadavg``) is printed with each timed part: on a loaded machine
@@ -200,10 +202,19 @@ def load():
     return f"load average {one}, {five}, {fifteen} on {len(os.sched_getaffinity(0))} CPUs"
 
 
-def print_frame_times(before_tree):
+def print_frame_times(before_tree, repeat=3):
     print("\nFrame build time (each explorer's website html, as the site build renders it: CPU s of the"
-          f" process and its forked workers, and wall-clock s; {load()})")
-    times = {"before": frame_times(before_tree), "after": frame_times(ROOT)}
+          f" process and its forked workers, and wall-clock s; the median of {repeat} runs of each tree, taking"
+          f" turns; {load()})")
+    runs = {"before": [], "after": []}
+    for _ in range(repeat):  # taking turns: a busier spell of the machine slows both
+        runs["before"].append(frame_times(before_tree))
+        runs["after"].append(frame_times(ROOT))
+    times = {label: {key: np.median([r[key] for r in found], axis=0).tolist() for key in found[0]}
+             for label, found in runs.items()}
+    for label, found in runs.items():
+        totals = [sum(v[0] for v in r.values()) for r in found]
+        print(f"  {label}: total CPU of each run {', '.join(f'{t:.1f}' for t in totals)} s")
     print(f"{'explorer':45s} {'CPU before':>10s} {'after':>6s} {'wall before':>11s} {'after':>6s} "
           f"{'KB before':>9s} {'after':>6s}")
     for key in sorted(set(times["before"]) | set(times["after"])):
@@ -237,6 +248,7 @@ def main():
     parser.add_argument("--after", type=Path, help="a site built from this tree (_build/html)")
     parser.add_argument("--before-ref", default=BEFORE_REF)
     parser.add_argument("--changes", type=int, default=40, help="control changes per explorer")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the frame build time of each tree")
     parser.add_argument("--frames-only", action="store_true",
                         help="measure only the frame build time, of --before-ref's tree and this one")
     parser.add_argument("--weights-only", action="store_true",
@@ -264,7 +276,7 @@ def main():
         (scratch / "before").mkdir()
         before_tree = checkout(args.before_ref, (scratch / "before").resolve())
         if args.frames_only:
-            print_frame_times(before_tree)
+            print_frame_times(before_tree, args.repeat)
             return
         sites, builds = {}, {}
         if args.before is None:
@@ -278,7 +290,7 @@ def main():
         for label, seconds in builds.items():
             print(f"site build ({label}): {seconds:.0f} s wall clock")
 
-        print_frame_times(before_tree)
+        print_frame_times(before_tree, args.repeat)
 
         results = browse(sites, args.changes)
     before, after = results["before"], results["after"]

@@ -69,6 +69,7 @@ def quadratic_explorer(kappa=100.0, angle=np.pi / 8, steps=120):
     ]
     return Explorer(fig, update, controls, redraw_on=(),
                     animated=paths.artists + losses.artists + [path_title, rate_text, verdict],
+                    groups=[(("lr",), [paths.lines["GD"], losses.lines["GD"]]), ((), [paths.start])],
                     alt="Heavy-ball momentum and gradient descent with the same learning rate on an "
                         "ill-conditioned quadratic: paths on the contours and loss curves with predicted "
                         "and measured rates.")
@@ -117,5 +118,6 @@ def escape_explorer(tilt=1.0, steps=200):
     ]
     return Explorer(fig, update, controls, redraw_on=(),
                     animated=paths.artists + losses.artists + [outcome],
+                    groups=[(("lr",), [paths.lines["GD"], losses.lines["GD"]]), ((), [paths.start])],
                     alt="Gradient descent and momentum from the same start on a double well: "
                         "which minimum each run ends in, for a chosen momentum and learning rate.")

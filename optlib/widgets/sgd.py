@@ -181,6 +181,7 @@ def minibatch_explorer(steps=150, n=256, seed=0):
                 static=(0.02, 0.1, 0.5, 1.0, 1.4, 2.5)),  # 1.4: the chapter's B = 1 vs B = 64 comparison
     ]
     return Explorer(fig, update, controls, animated=paths.artists + losses.artists + [floor_line, note],
+                    groups=[(("lr",), [paths.lines["GD"], losses.lines["GD"]]), ((), [paths.start])],
                     alt="Minibatch SGD and full-batch gradient descent on a two-parameter linear regression: "
                         "paths on the loss contours and losses against steps, for a chosen batch size and "
                         "learning rate.")
