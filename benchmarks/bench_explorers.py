@@ -22,6 +22,7 @@ with vector overlays (now). Prints numbers; asserts nothing.
 
     python benchmarks/bench_explorers.py [--before DIR] [--after DIR] [--before-ref REF] [--changes N] [--repeat N]
     python benchmarks/bench_explorers.py --frames-only    # part 3 alone
+    python benchmarks/bench_explorers.py --site-builds    # clean site builds, before and after, in one run
     python benchmarks/bench_explorers.py --latency-only --after DIR    # part 4 alone, on one site
 
 The machine's load (``/proc/loadavg``) is printed with each timed part: on a loaded machine
@@ -67,6 +68,23 @@ def build(tree, out):
     subprocess.run([str(Path(sys.executable).with_name("jupyter-book")), "build", "-W", "--keep-going", str(tree),
                     "--path-output", str(out)], check=True, capture_output=True, env=env)
     return out / "_build" / "html", time.perf_counter() - start
+
+
+def site_builds(before_tree, scratch):
+    """Wall-clock seconds of clean site builds, English, every notebook executed: the before tree and
+    this one with the same command (``jupyter-book build``), and this one with its README's command
+    (``scripts/build_site.py``, which executes the notebooks two at a time), in one run."""
+    (scratch / "after-tree").mkdir()
+    after_tree = checkout("HEAD", (scratch / "after-tree").resolve())
+    times = {}
+    _, times["before, jupyter-book build"] = build(before_tree, scratch / "before-site")
+    _, times["after, jupyter-book build"] = build(after_tree, scratch / "after-site")
+    env = {**os.environ, "PYTHONPATH": str(after_tree)}
+    start = time.perf_counter()
+    subprocess.run([sys.executable, str(after_tree / "scripts" / "build_site.py"), "--language", "en", "--build-dir",
+                    str(scratch / "after-readme")], check=True, capture_output=True, env=env, cwd=str(after_tree))
+    times["after, scripts/build_site.py --language en"] = time.perf_counter() - start
+    return times
 
 
 FRAME_TIMES = """
@@ -253,6 +271,9 @@ def main():
                         help="measure only the frame build time, of --before-ref's tree and this one")
     parser.add_argument("--weights-only", action="store_true",
                         help="measure only the page weights, of the site given by --after")
+    parser.add_argument("--site-builds", action="store_true",
+                        help="only time clean site builds (English): --before-ref's tree and HEAD's, each with"
+                             " jupyter-book build, and HEAD's with the README's command")
     parser.add_argument("--latency-only", action="store_true",
                         help="measure only the frame-switch latency, on the site given by --after")
     args = parser.parse_args()
@@ -277,6 +298,12 @@ def main():
         before_tree = checkout(args.before_ref, (scratch / "before").resolve())
         if args.frames_only:
             print_frame_times(before_tree, args.repeat)
+            return
+        if args.site_builds:
+            print(f"Clean site builds, English, every notebook executed (wall-clock s; {load()} at the start)")
+            for label, seconds in site_builds(before_tree, scratch).items():
+                print(f"{label:50s} {seconds:6.0f}")
+            print(f"({load()} at the end)")
             return
         sites, builds = {}, {}
         if args.before is None:
