@@ -143,9 +143,10 @@ def batched(experiment, cache_size=64, **grids):
     Where the grid's arguments are among their values, it runs the experiment once for the
     whole grid (per value of the other arguments, up to ``cache_size`` of them kept) and
     returns the configuration's run (:meth:`optlib.Trajectory.run_at`); elsewhere it runs that
-    configuration alone. An explorer's slider then reruns nothing. The runs are the runs
-    alone, bit for bit, where the experiment computes each configuration elementwise (optlib's
-    optimizers and objectives do; a matrix product over the batch need not).
+    configuration alone. An explorer's slider then reruns nothing. A run in the batch is the
+    run alone where the experiment computes each configuration elementwise, as optlib's
+    optimizers and surfaces do; the last bit may still differ where NumPy rounds a power of an
+    array otherwise than the power of a number, and a matrix product over a batch rounds otherwise.
 
     Example:
         >>> from optlib import SGD, Quadratic, run
