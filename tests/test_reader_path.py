@@ -89,14 +89,13 @@ print(importlib.util.find_spec("optlib").origin)
 
 
 @pytest.mark.parametrize("chapter", chapters())
-def test_chapter_runs_alone_in_a_bare_environment(chapter, reader_env, tmp_path):
+def test_chapter_runs_alone_in_a_bare_environment(chapter, reader_env, tmp_path, kernel_process):
     python, package = reader_env
     folder = tmp_path / "downloads"
     folder.mkdir()
     notebook = shutil.copy2(BOOK / f"{chapter}.ipynb", folder)
     env = reader_environ(python, OPTLIB_PIP_SPEC=str(package))
-    done = subprocess.run([str(python), "-c", RUNNER, str(notebook), str(folder)], cwd=folder, env=env,
-                          capture_output=True, text=True, timeout=1200)
+    done = kernel_process([str(python), "-c", RUNNER, str(notebook), str(folder)], cwd=folder, env=env, timeout=1200)
     assert done.returncode == 0, done.stderr[-4000:]
     origin = Path(done.stdout.strip().splitlines()[-1])
     assert python.parent.parent in origin.parents, f"optlib was imported from {origin}, not installed"

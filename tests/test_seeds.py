@@ -16,7 +16,6 @@ kernels at a time (the machine has two cores), each test waiting for its own.
 """
 
 import os
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -29,7 +28,6 @@ CHAPTERS = sorted(BOOK.glob("*.ipynb"))
 CHOSEN_SEEDS = [int(s) for s in os.environ.get("OPTLIB_TEST_SEEDS", "").split()]
 TAKING_TURNS = (1, 2, 3)
 KERNELS_AT_ONCE = 2
-KERNEL_START_TRIES = 3
 
 
 def chapter_seeds():
@@ -49,7 +47,7 @@ nbformat.write(nb, sys.argv[3])
 """
 
 
-def execute(path, seed, out=os.devnull):
+def execute(run_kernel_process, path, seed, out=os.devnull):
     """Run a notebook top to bottom, in a process of its own, with ``OPTLIB_SEED=seed``.
 
     A process per run, not a thread: nbclient in threads trips a CPython 3.11 bug (the AST
@@ -57,27 +55,17 @@ def execute(path, seed, out=os.devnull):
     """
     env = {k: v for k, v in os.environ.items() if k != "OPTLIB_STATIC_SITE"}
     env.update(OPTLIB_SEED=str(seed), OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    for _ in range(KERNEL_START_TRIES):
-        done = subprocess.run([sys.executable, "-c", RUNNER, str(path), str(path.parent), str(out)],
-                              env=env, capture_output=True, text=True, timeout=1200)
-        if not kernel_lost_its_port(done):
-            return done
-    return done
-
-
-def kernel_lost_its_port(done):
-    """The kernel could not bind the port jupyter_client had picked: another process took it
-    in between (many kernels start at once in the test run). Not the chapter's failure: retried."""
-    return done.returncode != 0 and "zmq.error.ZMQError: Address already in use" in done.stderr
+    return run_kernel_process([sys.executable, "-c", RUNNER, str(path), str(path.parent), str(out)], env=env,
+                              timeout=1200)
 
 
 @pytest.fixture(scope="module")
-def runs(request):
+def runs(request, kernel_process):
     """Start the runs of the selected tests (``-k`` may pick a few), two at a time."""
     chosen = [item.callspec.params for item in request.session.items   # doctests and nbval cells too
               if getattr(item, "originalname", None) == "test_chapter_checks_hold_for_seed"]
     with ThreadPoolExecutor(KERNELS_AT_ONCE) as pool:
-        yield {(c["chapter"], c["seed"]): pool.submit(execute, BOOK / f"{c['chapter']}.ipynb", c["seed"])
+        yield {(c["chapter"], c["seed"]): pool.submit(execute, kernel_process, BOOK / f"{c['chapter']}.ipynb", c["seed"])
                for c in chosen}
 
 
@@ -87,10 +75,10 @@ def test_chapter_checks_hold_for_seed(chapter, seed, runs):
     assert done.returncode == 0, f"{chapter} with OPTLIB_SEED={seed}:\n{done.stderr[-6000:]}"
 
 
-def test_seed_reaches_the_kernel(tmp_path):
+def test_seed_reaches_the_kernel(tmp_path, kernel_process):
     """The mechanism itself: a kernel started by ``execute`` sees the seed it was given."""
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import optlib\nprint(optlib.book_seed())")])
     probe, out = tmp_path / "probe.ipynb", tmp_path / "out.ipynb"
     nbformat.write(nb, probe)
-    assert execute(probe, 41, out).returncode == 0
+    assert execute(kernel_process, probe, 41, out).returncode == 0
     assert nbformat.read(out, as_version=4).cells[0].outputs[0]["text"].strip() == "41000000"  # 41 * STREAMS
