@@ -491,8 +491,8 @@ class NAdam(Optimizer):
 
     Where they differ: the paper (Dozat, 2016, Algorithm 2) writes the same rule with the
     schedule :math:`\mu_t` and the products :math:`\Pi_t`, :math:`\Pi_{t+1}`, and
-    :math:`\epsilon` inside the corrected root's denominator, as torch; Keras' ``Nadam``
-    follows it too. optax's ``nadam`` (``adam(..., nesterov=True)``) has no :math:`\mu_t`
+    :math:`\epsilon` added to the corrected root :math:`\sqrt{v_t/(1-\beta_2^t)}`, as torch;
+    Keras' ``Nadam`` follows it too. optax's ``nadam`` (``adam(..., nesterov=True)``) has no :math:`\mu_t`
     schedule: it uses the constant :math:`\beta_1` in place of :math:`\mu_t, \mu_{t+1}`
     and the plain corrections :math:`1 - \beta_1^t, 1 - \beta_1^{t+1}`, so its steps differ
     from torch's (by a factor about 2 on the momentum term early on, where

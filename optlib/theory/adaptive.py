@@ -230,7 +230,8 @@ def adam_uncorrected_first_step(beta1, beta2):
     :math:`|m_1| / \sqrt{v_1} = (1-\beta_1)/\sqrt{1-\beta_2}` for any :math:`g_1 \ne 0`
     (ignoring :math:`\epsilon`); the corrected step is exactly 1. At the defaults
     (0.9, 0.999) it is about 3.16 (Kingma & Ba, 2015, sections 2.1, 5 and 6.4). With :math:`\beta_1 = 0`
-    it is RMSprop's first step, :math:`1/\sqrt{1-\gamma}`.
+    it is RMSprop's first step, :math:`1/\sqrt{1-\alpha}`, with RMSprop's :math:`\alpha` (the seed's
+    :math:`\gamma`) in the place of :math:`\beta_2`.
     """
     return (1 - np.asarray(beta1, dtype=float)) / np.sqrt(1 - np.asarray(beta2, dtype=float))
 
