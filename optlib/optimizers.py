@@ -110,18 +110,22 @@ class Optimizer:
             link.state = {}
 
     def _check_arrays(self, params, grads):
-        """The checks of :meth:`step` (run again only when the arrays' shapes or dtypes change)."""
+        """The checks of the arrays (run again only when their shapes or dtypes change)."""
         if not np.issubdtype(params.dtype, np.floating):
             raise ValueError(f"params must be a real floating-point array, got dtype {params.dtype}")
         if grads.shape != params.shape:
             raise ValueError(f"grads has shape {grads.shape}, but params has shape {params.shape}")
         if not (np.issubdtype(grads.dtype, np.floating) or np.issubdtype(grads.dtype, np.integer)):
             raise ValueError(f"grads must be a real numeric array, got dtype {grads.dtype}")
-        # the hyperparameters' shapes are read at step 1 (a schedule's, by calling it once): reset()
-        # starts a run with hyperparameters of other shapes
-        if self.t == 0:
-            self._hyper_shapes = self.hyperparameter_shapes()
-        shape = np.broadcast_shapes(params.shape, *self._hyper_shapes)
+        self._checked = (params.shape, params.dtype, grads.shape, grads.dtype)
+
+    def step(self, params, grads):
+        """Return the parameters after one step; the arguments are not modified."""
+        params, grads = np.asarray(params), np.asarray(grads)
+        if (params.shape, params.dtype, grads.shape, grads.dtype) != self._checked:
+            self._check_arrays(params, grads)
+        # read at every step: a hyperparameter changed during a run takes effect, as in torch
+        shape = np.broadcast_shapes(params.shape, *self.hyperparameter_shapes())
         if self.t == 0:
             self.shape, self.dtype = shape, params.dtype
             for link in self.links:
@@ -132,15 +136,8 @@ class Optimizer:
             raise ValueError(
                 f"params changed from shape {self.shape} and dtype {self.dtype} to shape "
                 f"{shape} and dtype {params.dtype}; call reset() to start a new run")
-        self._checked = (params.shape, params.dtype, grads.shape, grads.dtype)
-
-    def step(self, params, grads):
-        """Return the parameters after one step; the arguments are not modified."""
-        params, grads = np.asarray(params), np.asarray(grads)
-        if self.t == 0 or (params.shape, params.dtype, grads.shape, grads.dtype) != self._checked:
-            self._check_arrays(params, grads)
         self.t += 1
-        u = np.empty(self.shape, params.dtype)  # the step's one scratch buffer
+        u = np.empty(shape, params.dtype)  # the step's one scratch buffer
         if self.maximize:
             np.negative(grads, out=u, casting="unsafe")
         else:
@@ -492,8 +489,8 @@ class NAdam(Optimizer):
     Where they differ: the paper (Dozat, 2016, Algorithm 2) writes the same rule with the
     schedule :math:`\mu_t` and the products :math:`\Pi_t`, :math:`\Pi_{t+1}`, and
     :math:`\epsilon` added to the corrected root :math:`\sqrt{v_t/(1-\beta_2^t)}`, as torch;
-    Keras' ``Nadam`` follows it too. optax's ``nadam`` (``adam(..., nesterov=True)``) has no :math:`\mu_t`
-    schedule: it uses the constant :math:`\beta_1` in place of :math:`\mu_t, \mu_{t+1}`
+    Keras' ``Nadam`` follows it too. optax's ``nadam`` (``adam(..., nesterov=True)``) has no
+    :math:`\mu_t` schedule: it uses the constant :math:`\beta_1` in place of :math:`\mu_t, \mu_{t+1}`
     and the plain corrections :math:`1 - \beta_1^t, 1 - \beta_1^{t+1}`, so its steps differ
     from torch's (by a factor about 2 on the momentum term early on, where
     :math:`\mu_t \approx \beta_1/2`). Torch keeps :math:`\Pi_t` (``mu_product``) in its default

@@ -53,7 +53,9 @@ class Trajectory:
         (several runs of one configuration, from several starts, say). A lone run stops when all
         its runs have diverged; in a larger batch the others go on, and the state of the diverged
         ones keeps being updated (with the gradient set to 0). The recorded state is therefore
-        NaN from the step after the configuration's last run diverged, as a lone run's is.
+        NaN from the step after the configuration's runs have all diverged, as a lone run's is
+        (and recorded nothing where they all diverged at the start). A state entry is indexed on
+        the batch axes it has (``step`` has none). The arrays are copies.
 
         Example:
             >>> import numpy as np
@@ -67,14 +69,28 @@ class Trajectory:
         if len(index) > self.diverged_at.ndim:
             raise ValueError(f"index {index} has more axes than the batch, of shape {self.diverged_at.shape}")
         at = (slice(None),) + index
-        diverged_at = np.asarray(self.diverged_at[index])
+        diverged_at = np.array(self.diverged_at[index])
         state = {}
-        for name, rows in self.state.items():
-            rows = np.array(rows[at], dtype=float)
-            if np.all(diverged_at >= 0):
-                rows[diverged_at.max():] = np.nan
-            state[name] = rows
-        return Trajectory(self.params[at], None if self.loss is None else self.loss[at], diverged_at, state)
+        if not (diverged_at.size and np.all(diverged_at == 0)):
+            for name, rows in self.state.items():
+                rows = np.array(_at_batch(rows, index, self.params.ndim - 1), dtype=float)
+                if diverged_at.size and np.all(diverged_at >= 0):
+                    rows[diverged_at.max():] = np.nan
+                state[name] = rows
+        return Trajectory(np.array(self.params[at]), None if self.loss is None else np.array(self.loss[at]),
+                          diverged_at, state)
+
+
+def _at_batch(rows, index, ndim):
+    """``rows[:, *index]`` for a recorded state entry (rows of the shape of one step's entry), indexed on
+    the batch axes it has: its own axes line up with the last of the parameters' ``ndim``, as NumPy
+    broadcasts, and an axis of length 1 is shared by every configuration."""
+    offset = ndim - (rows.ndim - 1)
+    at = [slice(None)] * rows.ndim
+    for axis, i in enumerate(index):
+        if axis >= offset:
+            at[1 + axis - offset] = i if rows.shape[1 + axis - offset] > 1 else 0
+    return rows[tuple(at)]
 
 
 def _loss_and_grad(objective_or_grad):
@@ -136,8 +152,11 @@ def run(optimizer, objective_or_grad, x0, steps, bound=1e6, record=()):
                         raise ValueError(f"Invalid record name: {name!r}; the state holds {sorted(state)}")
                     recorded[name].append(np.array(state[name], dtype=float))
                 loss, grad = loss_and_grad(x)
-            # |x| <= bound is False for NaN, and for infinities unless the bound is infinite
-            bad = ~(np.abs(x) <= bound if bound < np.inf else np.isfinite(x)).all(axis=-1)
+            # |x| <= bound is False for NaN, and for infinities where the bound is finite in x's dtype
+            in_bounds = np.abs(x) <= bound
+            if not bound < np.finfo(x.dtype).max:  # inf, or cast to inf (1e6 in float16)
+                in_bounds &= np.isfinite(x)
+            bad = ~in_bounds.all(axis=-1)
             if loss is not None:
                 bad |= ~np.isfinite(loss)
             if bad.any():
@@ -150,8 +169,14 @@ def run(optimizer, objective_or_grad, x0, steps, bound=1e6, record=()):
                 loss = None if loss is None else np.where(stopped, np.nan, loss)
             params.append(x)
             losses.append(loss)
-            if stopped is not None and stopped.all():
+            if not diverged_at.size or (stopped is not None and stopped.all()):
                 break
+    if len(params) == 1:  # no step (steps = 0, or every run diverged at the start): the batch axes
+        shape = np.broadcast_shapes(x.shape, *optimizer.hyperparameter_shapes())  # a step would add
+        if shape != x.shape:
+            x = np.broadcast_to(x, shape)
+            params, diverged_at = [x], np.broadcast_to(diverged_at, shape[:-1]).copy()
+            losses = [None if losses[0] is None else np.broadcast_to(losses[0], shape[:-1])]
     n = len(params)
     params = np.stack(params + [np.full_like(x, np.nan)] * (int(steps) + 1 - n))
     if losses[0] is None:

@@ -146,13 +146,12 @@ class ScaleByRms(Link):
         self.state = {"v": np.zeros(shape, dtype)}
         if self.centered:
             self.state["g_avg"] = np.zeros(shape, dtype)
-        self._constants = [as_dtype(h, dtype) for h in (1 - np.asarray(self.alpha), self.alpha, self.eps)]
 
     def update(self, u, params, t):
         v = self.state["v"]
         # 1 - alpha in float64 and then cast, as torch does and as a scalar alpha gets
-        one_minus_alpha, alpha, eps = self._constants
-        v *= alpha
+        one_minus_alpha = as_dtype(1 - np.asarray(self.alpha), u.dtype)
+        v *= as_dtype(self.alpha, u.dtype)
         v += one_minus_alpha * u * u  # v_t = alpha v + (1 - alpha) g^2
         if self.centered:
             g_avg = self.state["g_avg"]
@@ -162,7 +161,7 @@ class ScaleByRms(Link):
             denom = np.sqrt(np.maximum(v - g_avg * g_avg, 0))
         else:
             denom = np.sqrt(v)
-        denom += eps
+        denom += as_dtype(self.eps, u.dtype)
         u /= denom
 
 
@@ -220,23 +219,20 @@ class ScaleByAdam(Link):
         self.state = {"m": np.zeros(shape, dtype), "v": np.zeros(shape, dtype)}
         if self.amsgrad:
             self.state["v_max"] = np.zeros(shape, dtype)
-        # constants in float64, then cast: float32 runs round like torch and like scalars
-        one_minus_beta1 = 1 - np.asarray(self.beta1)
-        self._constants = [as_dtype(h, dtype) for h in (
-            one_minus_beta1, self.beta1, np.sqrt(1 - np.asarray(self.beta2)) / one_minus_beta1, self.beta2, self.eps)]
 
     def bias_corrections(self, t):
         return 1 - np.asarray(self.beta1) ** t, 1 - np.asarray(self.beta2) ** t
 
     def update(self, u, params, t):
         m, v = self.state["m"], self.state["v"]
-        one_minus_beta1, beta1, root_ratio, beta2, eps = self._constants
-        u *= one_minus_beta1
-        m *= beta1
+        # constants in float64, then cast: float32 runs round like torch and like scalars
+        one_minus_beta1 = 1 - np.asarray(self.beta1)
+        u *= as_dtype(one_minus_beta1, u.dtype)
+        m *= as_dtype(self.beta1, u.dtype)
         m += u  # m_t = beta1 m + (1 - beta1) g, without the cancellation of g + beta1 (m - g)
-        u *= root_ratio  # sqrt(1 - beta2) / (1 - beta1)
+        u *= as_dtype(np.sqrt(1 - np.asarray(self.beta2)) / one_minus_beta1, u.dtype)
         u *= u
-        v *= beta2
+        v *= as_dtype(self.beta2, u.dtype)
         v += u  # v_t = beta2 v + (1 - beta2) g^2; u is free from here on
         if self.amsgrad:
             np.maximum(self.state["v_max"], v, out=self.state["v_max"])
@@ -244,7 +240,7 @@ class ScaleByAdam(Link):
         bc1, bc2 = self.bias_corrections(t)
         np.sqrt(v, out=u)
         u *= as_dtype(1 / np.sqrt(bc2), u.dtype)
-        u += eps  # sqrt(v_hat) + eps
+        u += as_dtype(self.eps, u.dtype)  # sqrt(v_hat) + eps
         np.divide(m, u, out=u)
         u *= as_dtype(1 / bc1, u.dtype)  # m_hat / (sqrt(v_hat) + eps)
 
@@ -620,10 +616,9 @@ class ScaleByLearningRate(Link):
 
     def __init__(self, lr, decay=0.0):
         self.lr, self.decay = lr, decay
-        self._decays = bool(np.any(decay))
 
     def update(self, u, params, t):
         lr = self.lr(t) if callable(self.lr) else self.lr  # one scalar (or grid) per step
-        if self._decays:
+        if np.any(self.decay):
             lr = lr / (1 + (t - 1) * np.asarray(self.decay))
         u *= as_dtype(lr, u.dtype)

@@ -265,6 +265,18 @@ def test_batched_runs_are_the_runs_alone_made_once_per_other_argument():
     assert calls_per_kappa == [1 + 8 + 20, 1 + 8 + 20]
     with pytest.raises(TypeError, match=r"missing argument\(s\) \['lr'\] of the grid \('momentum', 'lr'\)"):
         one(momentum=0.5, kappa=3.0)
+    with pytest.raises(TypeError, match=r"kappa=\[3.0\] is not hashable"):
+        one(momentum=0.5, lr=1.0, kappa=[3.0])
+    # a value is matched as itself: float32's 0.5 is 0.5, its 0.9 is not 0.9 (a lone run at its value)
+    calls.clear()
+    half = one(momentum=np.float32(0.5), lr=1.0, kappa=3.0)
+    assert np.array_equal(half.params, one(momentum=0.5, lr=1.0, kappa=3.0).params)
+    assert calls == []
+    off = one(momentum=np.float32(0.9), lr=1.0, kappa=3.0)
+    assert calls == [3.0] and not np.array_equal(off.params, one(momentum=0.9, lr=1.0, kappa=3.0).params)
+    mine = one(momentum=0.5, lr=1.0, kappa=3.0)
+    mine.params[:] = 0  # a copy: the kept batch is untouched
+    assert np.any(one(momentum=0.5, lr=1.0, kappa=3.0).params != 0)
 
 
 def test_unknown_control_is_an_error(explorer):

@@ -512,3 +512,19 @@ def test_bad_step_arguments_raise(cls):
     assert opt.state["step"] == 1
     opt.reset()
     assert opt.step(np.zeros(4), np.ones(4)).shape == (4,)
+
+
+def test_a_hyperparameter_changed_during_a_run_takes_effect_as_in_torch():
+    # torch reads param_groups at every step; optlib reads its links' hyperparameters at every step
+    theta, g = np.array([1.0, -2.0]), np.array([0.5, 3.0])
+    opt = RMSprop(lr=0.1, alpha=0.9)
+    theta = opt.step(theta, g)
+    v1 = opt.state["v"].copy()
+    opt.links[-2].alpha = 0.5  # ScaleByRms
+    opt.step(theta, g)
+    np.testing.assert_allclose(opt.state["v"], 0.5 * v1 + 0.5 * g * g, rtol=1e-15)
+    adam = Adam(lr=0.1)
+    adam.step(theta, g)
+    adam.links[-1].lr = np.array([0.1, 0.2])[:, None]  # a grid: the parameters' shape would change
+    with pytest.raises(ValueError, match=r"params changed from shape \(2,\) .* to shape \(2, 2\) .*call reset\(\)"):
+        adam.step(theta, g)

@@ -1,5 +1,6 @@
 """Tests of optlib.runner: agreement with a hand-written loop, losses, divergence, batching."""
 
+import math
 import warnings
 
 import numpy as np
@@ -213,3 +214,57 @@ def test_run_at_keeps_the_axes_after_the_index():
                           (one.state["momentum_buffer"], alone.state["momentum_buffer"])):
             np.testing.assert_array_equal(got, want)
     assert batch.run_at(1).diverged.all() and not batch.run_at(0).diverged.any()
+
+
+@pytest.mark.parametrize(("dtype", "bound"), [(np.float16, 1e6), (np.float32, 1e39), (np.float64, np.inf)])
+def test_a_parameter_that_overflows_diverges_at_that_step_whatever_the_dtype_and_bound(dtype, bound):
+    # a bound beyond the dtype's largest number is inf in it: |inf| <= inf, so finiteness is checked too
+    traj = run(SGD(lr=100.0), lambda th: 1e4 * th, np.ones(1, dtype), 60, bound=bound)  # θ_t = (-999999)^t
+    overflow = math.floor(math.log(float(np.finfo(dtype).max)) / math.log(999999.0)) + 1  # 1, 7 and 52
+    assert traj.diverged_at == overflow
+    assert np.isnan(traj.params[overflow:]).all() and np.isfinite(traj.params[:overflow]).all()
+
+
+def test_a_grid_keeps_its_axes_when_no_step_is_taken():
+    lr = np.array([0.1, 0.2, 0.3])[:, None, None]
+    starts = np.array([[1.0, 1.0], [200.0, 0.0]])
+    assert run(SGD(lr=lr), QUADRATIC, starts, 0).params.shape == (1, 3, 2, 2)
+    out = run(SGD(lr=lr), QUADRATIC, starts[1:], 5, bound=100.0)  # every run out of bounds at the start
+    assert out.params.shape == (6, 3, 1, 2) and out.diverged_at.tolist() == [[0], [0], [0]]
+    assert np.isnan(out.params[1:]).all()
+
+
+def test_run_at_state_entries_without_batch_axes_and_configurations_out_of_bounds_at_the_start():
+    from optlib import NAdam
+
+    lr = np.array([0.1, 0.2])[:, None]
+    batch = run(NAdam(lr=lr), QUADRATIC, QUADRATIC.x0, 4, record=("step", "mu_product", "m"))
+    for i in range(2):
+        one, alone = batch.run_at(i), run(NAdam(lr=lr[i, 0]), QUADRATIC, QUADRATIC.x0, 4,
+                                          record=("step", "mu_product", "m"))
+        for name in ("step", "mu_product", "m"):
+            np.testing.assert_array_equal(one.state[name], alone.state[name])
+    starts = np.array([[1.0, 1.0], [200.0, 0.0]])  # the second is out of |θ| <= 100 at the start
+    grid = run(SGD(lr=lr[:, :, None], momentum=0.5), QUADRATIC, starts, 4, bound=100.0, record=("momentum_buffer",))
+    assert grid.diverged_at.tolist() == [[-1, 0], [-1, 0]]
+    assert grid.run_at((0, 1)).state == run(SGD(lr=0.1, momentum=0.5), QUADRATIC, starts[1], 4, bound=100.0,
+                                             record=("momentum_buffer",)).state == {}
+    one = grid.run_at(0)
+    one.params[:] = 0  # a copy: the batch is untouched
+    assert np.isnan(grid.params[1:, 0, 1]).all() and grid.params[0, 0, 0].tolist() == [1.0, 1.0]
+
+
+def test_run_at_pads_the_state_once_every_run_of_the_configuration_has_diverged():
+    q = Quadratic(np.eye(2))
+    starts = np.array([[1.0, 0.0], [50.0, 0.0]])
+    lr = np.array([0.5, 2.02, 2.5])[:, None, None]  # a step multiplies θ by about 1 - lr: 0.5, -1.02, -1.5
+    batch = run(SGD(lr=lr, momentum=1e-3), q, starts, 100, bound=80.0, record=("momentum_buffer",))
+    # at 2.02 only the far start leaves |θ| <= 80; at 2.5 both do: the state of the first stays, of the last not
+    assert batch.diverged_at[0].tolist() == [-1, -1] and batch.diverged_at[1, 0] == -1 <= batch.diverged_at[1, 1]
+    assert (batch.diverged_at[2] >= 0).all()
+    for i in range(3):
+        one, alone = batch.run_at(i), run(SGD(lr=lr[i, 0, 0], momentum=1e-3), q, starts, 100, bound=80.0,
+                                          record=("momentum_buffer",))
+        np.testing.assert_array_equal(one.diverged_at, alone.diverged_at)
+        np.testing.assert_array_equal(one.params, alone.params)
+        np.testing.assert_array_equal(one.state["momentum_buffer"], alone.state["momentum_buffer"])

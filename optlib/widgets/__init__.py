@@ -27,6 +27,7 @@ no mathematics: the chapter modules beside this one call :func:`optlib.run` and
 """
 
 import base64
+import collections.abc
 import functools
 import gzip
 import hashlib
@@ -155,12 +156,13 @@ def batched(experiment, cache_size=64, **grids):
         >>> descent(lr=0.5, steps=2).final, descent(lr=0.25, steps=2).final  # 0.5**2; 0.75**2, alone
         (array([0.25, 0.25]), array([0.5625, 0.5625]))
     """
-    names, grids = tuple(grids), {name: tuple(values) for name, values in grids.items()}
+    names = tuple(grids)
+    grids = {name: tuple(float(v) for v in values) for name, values in grids.items()}  # as the arrays hold them
 
     def axis(k, values):
         return np.array(values, dtype=float).reshape((1,) * k + (-1,) + (1,) * (len(names) - k))
 
-    @functools.lru_cache(maxsize=cache_size)
+    @functools.lru_cache(maxsize=cache_size, typed=True)  # typed: 1 and 1.0 may be different arguments
     def whole(**others):
         return experiment(**{name: axis(k, grids[name]) for k, name in enumerate(names)}, **others)
 
@@ -169,9 +171,14 @@ def batched(experiment, cache_size=64, **grids):
         if missing:
             raise TypeError(f"missing argument(s) {sorted(missing)} of the grid {names}")
         others = {name: value for name, value in arguments.items() if name not in grids}
-        if all(arguments[name] in grids[name] for name in names):
-            return whole(**others).run_at(tuple(grids[name].index(arguments[name]) for name in names))
-        return experiment(**{name: axis(k, [arguments[name]]) for k, name in enumerate(names)},
+        for name, value in others.items():
+            if not isinstance(value, collections.abc.Hashable):
+                raise TypeError(f"batched keeps one run per value of the other arguments: {name}={value!r} "
+                                "is not hashable (pass a tuple, or a name for it)")
+        values = {name: float(arguments[name]) for name in names}  # the value itself: float32(0.1) is not 0.1
+        if all(values[name] in grids[name] for name in names):
+            return whole(**others).run_at(tuple(grids[name].index(values[name]) for name in names))
+        return experiment(**{name: axis(k, [values[name]]) for k, name in enumerate(names)},
                           **others).run_at((0,) * len(names))
 
     return one

@@ -102,7 +102,7 @@ def _grid_run(surface, name, scales, scale, start, steps, schedule):
     website alike. The surfaces compute each point alone, so a run in the batch follows the
     run alone (:func:`race`'s) step for step. NumPy may still round a power of an array
     otherwise than the same power of a lone number (some losses on Beale, Rosenbrock and
-    Himmelblau differ in their last bit), so a chaotic run, which the chapter shows turning on
+    Himmelblau differ in their last bits), so a chaotic run, which the chapter shows turning on
     a nudge of 1e-12, could in principle end elsewhere.
     """
     key = (surface, name, scale, start, int(steps), schedule, scales)
